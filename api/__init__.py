@@ -1,0 +1,1 @@
+"""FastAPI gateway: chat through Rasa, direct questions to the knowledge engine, and the web page."""

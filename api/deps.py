@@ -1,0 +1,36 @@
+"""Typed dependencies: the objects the lifespan created, handed to the routes."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, HTTPException, Request
+
+from api.settings import Settings
+from api.upstream import RasaGateway
+from knowledge.engine import Answerer
+
+
+def get_settings(request: Request) -> Settings:
+    """The settings the app was created with."""
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def get_gateway(request: Request) -> RasaGateway:
+    """The Rasa gateway opened by the lifespan."""
+    gateway: RasaGateway = request.app.state.gateway
+    return gateway
+
+
+def get_engine(request: Request) -> Answerer:
+    """The knowledge engine, or 503 while it is not loaded (stale or missing index)."""
+    engine: Answerer | None = request.app.state.engine
+    if engine is None:
+        raise HTTPException(status_code=503, detail="Kunnskapsbasen er ikke klar ennå. Prøv igjen om litt.")
+    return engine
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+GatewayDep = Annotated[RasaGateway, Depends(get_gateway)]
+EngineDep = Annotated[Answerer, Depends(get_engine)]

@@ -1,0 +1,63 @@
+"""Gateway application factory: `uvicorn --factory api.main:create_app`."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import httpx
+from fastapi import FastAPI
+from fastapi.concurrency import run_in_threadpool
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.staticfiles import StaticFiles
+
+from api.errors import install_error_handlers
+from api.limits import BodySizeLimit
+from api.routes import ask, chat, health, pages
+from api.settings import Settings
+from api.upstream import RasaGateway
+from knowledge.encoder import EncoderLoadError
+from knowledge.engine import Answerer, create_engine
+from knowledge.index import StaleIndexError
+
+logger = logging.getLogger(__name__)
+
+
+def create_app(settings: Settings | None = None, engine: Answerer | None = None) -> FastAPI:
+    """Build the app; the lifespan loads the engine unless one is passed in (tests)."""
+    settings = settings or Settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.settings = settings
+        app.state.engine, app.state.engine_error = engine, "ok"
+        if engine is None:
+            try:
+                app.state.engine = await run_in_threadpool(create_engine, settings)
+            except (StaleIndexError, EncoderLoadError, FileNotFoundError) as error:
+                logger.error("knowledge engine not loaded: %s", error)
+                app.state.engine_error = "kunnskapsindeksen mangler eller er utdatert (kjør make index)"
+        async with httpx.AsyncClient(timeout=settings.upstream_timeout_seconds) as client:
+            app.state.gateway = RasaGateway(client, settings.rasa_url, settings.rasa_token, settings.actions_url)
+            yield
+
+    app = FastAPI(
+        title="ROP-veiviser",
+        description="Hvem gjør hva for personer med ROP-lidelser – svar fra de nasjonale retningslinjene.",
+        version="0.1.0",
+        lifespan=lifespan,
+    )
+    install_error_handlers(app)
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["GET", "POST"],
+            allow_headers=["Content-Type"],
+        )
+    for module in (health, chat, ask, pages):
+        app.include_router(module.router)
+    app.mount("/static", StaticFiles(directory=pages.STATIC_DIR), name="static")
+    return app

@@ -1,0 +1,88 @@
+"""Talk to the Rasa server and watch whether Rasa and the action server are up."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import httpx
+
+from api.schemas import Button, ChatMessage, SourceOut
+
+READY_CACHE_SECONDS = 2.0  # a healthy answer is trusted this long; failures are re-checked at once
+
+
+class UpstreamUnavailable(RuntimeError):
+    """Rasa or the action server cannot serve a chat turn right now."""
+
+
+class RasaGateway:
+    """Sends chat turns to Rasa's REST channel and probes both dialogue services."""
+
+    def __init__(self, client: httpx.AsyncClient, rasa_url: str, rasa_token: str, actions_url: str) -> None:
+        self._client = client
+        self._rasa_url = rasa_url.rstrip("/")
+        self._token = rasa_token
+        self._actions_url = actions_url.rstrip("/")
+        self._ready_until = 0.0
+
+    async def component_status(self) -> dict[str, str]:
+        """'ok' or a short Norwegian reason for each of rasa and actions."""
+        return {"rasa": await self._rasa_status(), "actions": await self._actions_status()}
+
+    async def _rasa_status(self) -> str:
+        try:
+            response = await self._client.get(f"{self._rasa_url}/status", params={"token": self._token}, timeout=3)
+        except httpx.HTTPError:
+            return "Rasa svarer ikke"
+        if response.status_code != 200:
+            return f"Rasa svarte {response.status_code}"
+        return "ok" if response.json().get("model_file") else "Rasa har ingen modell lastet"
+
+    async def _actions_status(self) -> str:
+        try:
+            response = await self._client.get(f"{self._actions_url}/health", timeout=3)
+        except httpx.HTTPError:
+            return "handlingsserveren svarer ikke"
+        return "ok" if response.status_code == 200 else f"handlingsserveren svarte {response.status_code}"
+
+    async def ensure_ready(self) -> None:
+        """Raise UpstreamUnavailable unless both services answered recently or answer now."""
+        if time.monotonic() < self._ready_until:
+            return
+        status = await self.component_status()
+        if any(value != "ok" for value in status.values()):
+            raise UpstreamUnavailable(", ".join(f"{k}: {v}" for k, v in status.items() if v != "ok"))
+        self._ready_until = time.monotonic() + READY_CACHE_SECONDS
+
+    async def send(self, sender: str, message: str) -> list[ChatMessage]:
+        """Run one turn through Rasa (NLU, dialogue, actions) and return the bot's messages."""
+        await self.ensure_ready()
+        try:
+            response = await self._client.post(
+                f"{self._rasa_url}/webhooks/rest/webhook", json={"sender": sender, "message": message}
+            )
+        except httpx.HTTPError as error:
+            self._ready_until = 0.0
+            raise UpstreamUnavailable(f"Rasa: {type(error).__name__}") from error
+        if response.status_code != 200:
+            self._ready_until = 0.0
+            raise UpstreamUnavailable(f"Rasa svarte {response.status_code}")
+        return to_chat_messages(response.json())
+
+
+def to_chat_messages(raw: list[dict[str, Any]]) -> list[ChatMessage]:
+    """Map Rasa's REST output to the gateway contract.
+
+    Rasa sends a response's text and its custom payload as two entries; a custom
+    payload carrying `sources` belongs to the text message before it.
+    """
+    messages: list[ChatMessage] = []
+    for entry in raw:
+        custom = entry.get("custom") or {}
+        if "text" in entry:
+            buttons = [Button(title=b["title"], payload=b["payload"]) for b in entry.get("buttons") or []]
+            messages.append(ChatMessage(text=entry["text"], buttons=buttons or None))
+        if custom.get("sources") and messages:
+            messages[-1].sources = [SourceOut(**s) for s in custom["sources"]]
+    return messages
