@@ -1,0 +1,1 @@
+"""Custom Rasa actions, served by the rasa-sdk action server (`python -m actions`)."""

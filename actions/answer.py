@@ -1,0 +1,44 @@
+"""Answer a question from the guidelines, quoting the passage and citing its source."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.factories import default_engine
+from knowledge.engine import Answerer
+
+SOURCES_SHOWN = 3
+
+
+class ActionAnswerQuestion(Action):
+    """Ask the knowledge engine; quote the best passage or say honestly that it is not covered."""
+
+    def __init__(self, engine: Answerer | None = None) -> None:
+        self._engine = engine or default_engine()
+
+    def name(self) -> str:
+        return "action_answer_question"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        question = tracker.latest_message.get("text") or ""
+        if question.startswith("/"):  # a button payload carries no question to look up
+            question = ""
+        answer = self._engine.ask(question, top_k=SOURCES_SHOWN)
+        if answer.out_of_scope or answer.answer is None:
+            dispatcher.utter_message(response="utter_no_answer")
+            return []
+        best = answer.sources[0]
+        dispatcher.utter_message(
+            response="utter_answer",
+            document=best.document,
+            section=best.title,
+            quote=answer.answer,
+            json_message={"sources": [dataclasses.asdict(s) for s in answer.sources]},
+        )
+        return []
