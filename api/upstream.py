@@ -10,6 +10,10 @@ import httpx
 from api.schemas import Button, ChatMessage, SourceOut
 
 READY_CACHE_SECONDS = 2.0  # a healthy answer is trusted this long; failures are re-checked at once
+NO_REPLY = ChatMessage(
+    text="Beklager, jeg fikk ikke til å svare på dette nå. Prøv igjen, eller snakk med en rådgiver.",
+    buttons=[Button(title="Snakk med en rådgiver", payload="/request_advisor")],
+)
 
 
 class UpstreamUnavailable(RuntimeError):
@@ -68,7 +72,13 @@ class RasaGateway:
         if response.status_code != 200:
             self._ready_until = 0.0
             raise UpstreamUnavailable(f"Rasa svarte {response.status_code}")
-        return to_chat_messages(response.json())
+        messages = to_chat_messages(response.json())
+        if not messages:
+            # Every turn of this bot replies; silence means an action failed inside Rasa.
+            self._ready_until = 0.0
+            await self.ensure_ready()
+            messages = [NO_REPLY]
+        return messages
 
 
 def to_chat_messages(raw: list[dict[str, Any]]) -> list[ChatMessage]:
