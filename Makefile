@@ -1,0 +1,94 @@
+# ROP-veiviser: `make run` builds whatever is missing and starts everything; `make test` checks it.
+SHELL := bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+MAKEFLAGS += --no-print-directory
+
+SHARED ?= ../shared
+TORCH_SPEC ?= torch==2.13.0
+VENV := .venv
+RASA_VENV := .venv-rasa
+PY := $(VENV)/bin/python
+RASA := $(RASA_VENV)/bin/rasa
+MODEL := models/rop-veiviser.tar.gz
+INDEX := var/index/manifest.json
+ENCODER_DIR := knowledge/models/nb-static-v0
+RASA_INPUTS := config.yml $(shell find bot data/nlu -name '*.yml' 2>/dev/null)
+KNOWLEDGE_INPUTS := $(wildcard knowledge/sources/*.md) knowledge/synonyms.yml $(wildcard $(ENCODER_DIR)/*)
+RASA_DATA := --domain bot/domain.yml --data data/nlu bot/rules bot/stories --config config.yml
+# pip on machines with file-based extra indexes warns once per package; keep real errors visible.
+PIP_QUIET := { grep -v "is ignored: it is neither a file nor a directory" || true; }
+
+export RASA_TELEMETRY_ENABLED := false
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+export TOKENIZERS_PARALLELISM := false
+
+.PHONY: help install run test lint index train models sources lock clean
+
+help: ## List the targets
+	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-9s\033[0m %s\n", $$1, $$2}'
+
+install: $(VENV)/.installed $(RASA_VENV)/.installed .env ## Create both Python environments and .env
+
+$(VENV)/.installed: requirements/services.txt
+	@echo "==> services environment (Python 3.11) in $(VENV)"
+	test -x $(PY) || "$$(scripts/find_python.sh 3.11)" -m venv $(VENV)
+	$(PY) -m pip install --quiet $(TORCH_SPEC) 2>&1 | $(PIP_QUIET)
+	$(PY) -m pip install --quiet -r requirements/services.txt 2>&1 | $(PIP_QUIET)
+	$(PY) -c "import torch, faiss, sentence_transformers, rasa_sdk, fastapi"
+	touch $@
+
+$(RASA_VENV)/.installed: requirements/rasa.txt
+	@echo "==> Rasa environment (Python 3.10) in $(RASA_VENV)"
+	test -x $(RASA_VENV)/bin/python || "$$(scripts/find_python.sh 3.10)" -m venv $(RASA_VENV)
+	$(RASA_VENV)/bin/python -m pip install --quiet -r requirements/rasa.txt 2>&1 | $(PIP_QUIET)
+	$(RASA) --version
+	touch $@
+
+.env: .env.example
+	@echo "==> .env from .env.example with a fresh RASA_TOKEN"
+	sed "s/^RASA_TOKEN=.*/RASA_TOKEN=$$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')/" .env.example > $@
+
+index: $(INDEX) ## Validate the sources and rebuild the search index if they changed
+
+$(INDEX): $(KNOWLEDGE_INPUTS) $(VENV)/.installed
+	$(PY) -m knowledge build
+
+train: $(MODEL) ## Train the Rasa model if its inputs changed
+
+$(MODEL): $(RASA_INPUTS) $(RASA_VENV)/.installed
+	$(RASA) train $(RASA_DATA) --out models --fixed-model-name rop-veiviser
+	touch $@
+
+run: install index train ## Build whatever is missing, then start Rasa, actions and gateway (Ctrl-C stops)
+	@echo "==> http://127.0.0.1:8000  (Rasa 127.0.0.1:5005, actions 127.0.0.1:5055)"
+	$(VENV)/bin/honcho start -f Procfile -e .env
+
+test: install index train ## Validate Rasa data, run unit tests and the end-to-end test
+	$(RASA) data validate $(RASA_DATA)
+	$(PY) -m pytest
+
+lint: $(VENV)/.installed ## Ruff and mypy
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
+
+models: $(VENV)/.installed ## Rebuild the offline Norwegian encoder from $(SHARED)/corpora
+	$(PY) scripts/build_encoder.py --shared $(SHARED) --out $(ENCODER_DIR)
+
+sources: $(VENV)/.installed ## Re-import the guideline texts from $(SHARED)/seeds (overwrites edits)
+	$(PY) scripts/import_seeds.py --shared $(SHARED) --out knowledge/sources
+
+lock: ## Re-resolve requirements/*.in into the pinned requirements/*.txt
+	rm -rf /tmp/rop-lock && mkdir -p /tmp/rop-lock
+	"$$(scripts/find_python.sh 3.11)" -m venv /tmp/rop-lock/services
+	/tmp/rop-lock/services/bin/pip install --quiet $(TORCH_SPEC) -r requirements/services.in 2>&1 | $(PIP_QUIET)
+	(echo "# Locked from requirements/services.in with 'make lock' (Python 3.11); torch is installed separately."; \
+	 /tmp/rop-lock/services/bin/pip freeze | grep -v '^torch==') > requirements/services.txt
+	"$$(scripts/find_python.sh 3.10)" -m venv /tmp/rop-lock/rasa
+	/tmp/rop-lock/rasa/bin/pip install --quiet -r requirements/rasa.in 2>&1 | $(PIP_QUIET)
+	(echo "# Locked from requirements/rasa.in with 'make lock' (Python 3.10)."; \
+	 /tmp/rop-lock/rasa/bin/pip freeze) > requirements/rasa.txt
+
+clean: ## Remove environments, models, index and caches (keeps .env)
+	rm -rf $(VENV) $(RASA_VENV) models var .rasa .pytest_cache .mypy_cache .ruff_cache
