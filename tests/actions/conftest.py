@@ -1,0 +1,35 @@
+"""Tracker fixture for action tests, as in Rasa's reference assistants."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+
+@pytest.fixture
+def tracker_for() -> Callable[[str, str], Tracker]:
+    """A tracker whose latest user message is `text` classified as `intent`."""
+
+    def make(text: str, intent: str = "ask_responsibility") -> Tracker:
+        latest: dict[str, Any] = {"text": text, "intent": {"name": intent, "confidence": 0.9}, "entities": []}
+        return Tracker(
+            sender_id="test-worker",
+            slots={},
+            latest_message=latest,
+            events=[],
+            paused=False,
+            followup_action=None,
+            active_loop={},
+            latest_action_name="action_listen",
+        )
+
+    return make
+
+
+@pytest.fixture
+def dispatcher() -> CollectingDispatcher:
+    return CollectingDispatcher()

@@ -1,0 +1,48 @@
+"""ActionAnswerQuestion quotes the guideline with its source, or says honestly that it has no answer."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.answer import ActionAnswerQuestion
+from knowledge.engine import KnowledgeEngine
+
+
+def _run(action: ActionAnswerQuestion, dispatcher: CollectingDispatcher, tracker: Tracker) -> list:
+    return asyncio.run(action.run(dispatcher, tracker, domain={}))
+
+
+def test_answer_quotes_the_passage_and_attaches_its_sources(
+    engine: KnowledgeEngine, dispatcher: CollectingDispatcher, tracker_for: Callable[..., Tracker]
+) -> None:
+    events = _run(ActionAnswerQuestion(engine), dispatcher, tracker_for("Hvem har ansvaret for individuell plan?"))
+    assert events == []
+    [message] = dispatcher.messages
+    assert message["response"] == "utter_answer"
+    assert "koordinator" in message["quote"]
+    sources = message["custom"]["sources"]
+    assert sources[0]["text"] == message["quote"]
+    assert message["document"] == sources[0]["document"] and message["section"] == sources[0]["title"]
+
+
+def test_question_outside_the_guidelines_gets_the_no_answer_response(
+    engine: KnowledgeEngine, dispatcher: CollectingDispatcher, tracker_for: Callable[..., Tracker]
+) -> None:
+    _run(ActionAnswerQuestion(engine), dispatcher, tracker_for("Hvor mye koster en pizza i Oslo?", "nlu_fallback"))
+    assert [m["response"] for m in dispatcher.messages] == ["utter_no_answer"]
+    assert dispatcher.messages[0]["custom"] == {}
+
+
+def test_button_payload_is_not_looked_up_as_a_question(
+    engine: KnowledgeEngine, dispatcher: CollectingDispatcher, tracker_for: Callable[..., Tracker]
+) -> None:
+    _run(ActionAnswerQuestion(engine), dispatcher, tracker_for("/ask_responsibility"))
+    assert [m["response"] for m in dispatcher.messages] == ["utter_no_answer"]
+
+
+def test_action_name_matches_the_domain(engine: KnowledgeEngine) -> None:
+    assert ActionAnswerQuestion(engine).name() == "action_answer_question"

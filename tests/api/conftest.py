@@ -1,0 +1,72 @@
+"""Gateway fixtures: the real app with the real engine; Rasa replaced only where a test says so."""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Callable, Iterator
+
+import httpx
+import pytest
+from fastapi.testclient import TestClient
+
+from api.main import create_app
+from api.settings import Settings
+from api.upstream import RasaGateway
+from knowledge.engine import KnowledgeEngine
+
+
+def closed_port_url() -> str:
+    """A loopback URL nothing listens on, so connections are refused as when a service is down."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    return f"http://127.0.0.1:{port}"
+
+
+@pytest.fixture
+def settings() -> Settings:
+    return Settings(rasa_url=closed_port_url(), actions_url=closed_port_url(), environment="test")
+
+
+@pytest.fixture
+def client(settings: Settings, engine: KnowledgeEngine) -> Iterator[TestClient]:
+    """The app with Rasa and actions down (nothing listens on their ports)."""
+    with TestClient(create_app(settings, engine=engine)) as test_client:
+        yield test_client
+
+
+RasaHandler = Callable[[httpx.Request], httpx.Response]
+
+
+@pytest.fixture
+def client_with_rasa(settings: Settings, engine: KnowledgeEngine) -> Callable[[RasaHandler], TestClient]:
+    """The app whose Rasa and action server answer through `handler` (an in-process stand-in)."""
+    clients: list[TestClient] = []
+
+    def make(handler: RasaHandler) -> TestClient:
+        app = create_app(settings, engine=engine)
+        test_client = TestClient(app)
+        test_client.__enter__()
+        clients.append(test_client)
+        transport = httpx.MockTransport(handler)
+        app.state.gateway = RasaGateway(
+            httpx.AsyncClient(transport=transport), settings.rasa_url, settings.rasa_token, settings.actions_url
+        )
+        return test_client
+
+    yield make  # type: ignore[misc]
+    for test_client in clients:
+        test_client.__exit__(None, None, None)
+
+
+def healthy_rasa(replies: list[dict]) -> RasaHandler:
+    """A stand-in for Rasa and the action server that answers every turn with `replies`."""
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/status":
+            return httpx.Response(200, json={"model_file": "rop-veiviser.tar.gz"})
+        if request.url.path == "/health":
+            return httpx.Response(200, json={"status": "ok"})
+        return httpx.Response(200, json=replies)
+
+    return handler

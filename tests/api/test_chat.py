@@ -1,0 +1,126 @@
+"""POST /api/chat: replies in the contract's shape, clear Norwegian errors for bad input, 503 when down."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+
+import httpx
+import pytest
+from fastapi.testclient import TestClient
+
+from tests.api.conftest import healthy_rasa
+
+SOURCE = {"id": "rop:x:1", "document": "ROP-retningslinjen", "title": "God samhandling", "text": "Sitat", "score": 0.03}
+
+
+def test_rasa_text_buttons_and_sources_are_merged_into_messages(client_with_rasa: Callable[..., TestClient]) -> None:
+    replies = [
+        {"recipient_id": "w1", "text": "Dette sier retningslinjen:"},
+        {"recipient_id": "w1", "custom": {"sources": [SOURCE]}},
+        {
+            "recipient_id": "w1",
+            "text": "Noe mer?",
+            "buttons": [{"title": "Snakk med en rådgiver", "payload": "/request_advisor"}],
+        },
+    ]
+    response = client_with_rasa(healthy_rasa(replies)).post("/api/chat", json={"sender": "w1", "message": "IP?"})
+    assert response.status_code == 200
+    assert response.json() == {
+        "messages": [
+            {"text": "Dette sier retningslinjen:", "sources": [SOURCE]},
+            {"text": "Noe mer?", "buttons": [{"title": "Snakk med en rådgiver", "payload": "/request_advisor"}]},
+        ]
+    }
+
+
+def test_message_is_trimmed_before_it_reaches_rasa(client_with_rasa: Callable[..., TestClient]) -> None:
+    seen: list[dict] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/webhooks/rest/webhook":
+            seen.append(json.loads(request.content))
+        return healthy_rasa([])(request)
+
+    client_with_rasa(handler).post("/api/chat", json={"sender": "w1", "message": "  hei\x00  "})
+    assert seen == [{"sender": "w1", "message": "hei"}]
+
+
+@pytest.mark.parametrize(
+    ("body", "detail"),
+    [
+        ({"sender": "w1", "message": ""}, "Meldingen er tom"),
+        ({"sender": "w1", "message": "   \n\t "}, "Meldingen er tom"),
+        ({"sender": "w1", "message": "x" * 5001}, "for lang"),
+        ({"sender": "w1", "message": 42}, "må være tekst"),
+        ({"sender": "w1", "message": ["hei"]}, "må være tekst"),
+        ({"sender": "w1"}, "«message» mangler"),
+        ({"sender": "w1 <script>", "message": "hei"}, "Ugyldig avsender-ID"),
+        ({"sender": "", "message": "hei"}, "Ugyldig avsender-ID"),
+        ({"sender": "æøå", "message": "hei"}, "Ugyldig avsender-ID"),
+        ({"sender": "w1", "message": "hei", "admin": True}, "Ukjent felt «admin»"),
+    ],
+)
+def test_bad_input_gets_422_with_norwegian_detail(client: TestClient, body: dict, detail: str) -> None:
+    response = client.post("/api/chat", json=body)
+    assert response.status_code == 422
+    assert detail in response.json()["detail"]
+
+
+def test_message_of_exactly_5000_characters_is_accepted(client_with_rasa: Callable[..., TestClient]) -> None:
+    response = client_with_rasa(healthy_rasa([])).post("/api/chat", json={"sender": "w1", "message": "x" * 5000})
+    assert response.status_code == 200
+
+
+def test_invalid_json_gets_400_in_norwegian(client: TestClient) -> None:
+    response = client.post(
+        "/api/chat", content=b'{"sender": "w1", "message": ', headers={"content-type": "application/json"}
+    )
+    assert response.status_code == 400
+    assert response.json() == {"detail": "Ugyldig JSON i forespørselen."}
+
+
+def test_json_that_is_not_an_object_gets_422(client: TestClient) -> None:
+    response = client.post("/api/chat", json=["hei"])
+    assert response.status_code == 422 and "JSON-objekt" in response.json()["detail"]
+
+
+def test_oversized_body_gets_413(client: TestClient) -> None:
+    response = client.post(
+        "/api/chat", content=b"{" + b" " * 70_000 + b"}", headers={"content-type": "application/json"}
+    )
+    assert response.status_code == 413
+    assert response.json() == {"detail": "Forespørselen er for stor."}
+
+
+def test_rasa_down_gives_503_and_the_service_keeps_answering(client: TestClient) -> None:
+    for _ in range(3):
+        response = client.post("/api/chat", json={"sender": "w1", "message": "hei"})
+        assert response.status_code == 503
+        assert "ikke tilgjengelig" in response.json()["detail"]
+    assert client.post("/api/ask", json={"question": "Hvem har ansvaret for individuell plan?"}).status_code == 200
+
+
+def test_action_server_down_gives_503_even_if_rasa_answers(client_with_rasa: Callable[..., TestClient]) -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/health":
+            raise httpx.ConnectError("refused", request=request)
+        return healthy_rasa([{"recipient_id": "w1", "text": "hei"}])(request)
+
+    response = client_with_rasa(handler).post("/api/chat", json={"sender": "w1", "message": "hei"})
+    assert response.status_code == 503
+
+
+def test_unknown_path_gets_norwegian_404(client: TestClient) -> None:
+    response = client.get("/api/finnes-ikke")
+    assert response.status_code == 404 and response.json() == {"detail": "Fant ikke siden eller adressen."}
+
+
+def test_silent_rasa_turn_gets_a_polite_norwegian_reply_with_advisor_button(
+    client_with_rasa: Callable[..., TestClient],
+) -> None:
+    """Rasa answers [] when a custom action fails; the worker must not be left with nothing."""
+    response = client_with_rasa(healthy_rasa([])).post("/api/chat", json={"sender": "w1", "message": "hei"})
+    assert response.status_code == 200
+    [message] = response.json()["messages"]
+    assert message["text"].startswith("Beklager") and message["buttons"][0]["payload"] == "/request_advisor"

@@ -1,0 +1,58 @@
+"""Questions get the passage that answers them, with a confidence; other questions get no answer."""
+
+from __future__ import annotations
+
+import pytest
+
+from knowledge.engine import KnowledgeEngine
+
+
+@pytest.mark.parametrize(
+    ("question", "expected_words"),
+    [
+        ("Hvem har ansvaret for individuell plan?", "hos koordinator"),
+        ("Kven har ansvaret for IP?", "hos koordinator"),
+        ("Hvem skal sørge for bolig, økonomi og arbeid?", "Kommunen og NAV har i fellesskap ansvar"),
+        ("Hva er hovedforløp 3?", "Hovedforløp 3 omfatter alvorlige og langvarige"),
+        ("Skal det lages kriseplaner?", "kriseplaner"),
+        ("Hvem har ansvar for barn som pårørende?", "Barn som pårørende"),
+    ],
+)
+def test_question_finds_the_answering_passage_in_top_three(
+    engine: KnowledgeEngine, question: str, expected_words: str
+) -> None:
+    answer = engine.ask(question, top_k=3)
+    assert not answer.out_of_scope
+    assert any(expected_words in s.text for s in answer.sources), [s.text[:60] for s in answer.sources]
+
+
+def test_answer_is_the_best_sources_wording(engine: KnowledgeEngine) -> None:
+    answer = engine.ask("Hvem har ansvaret for individuell plan?")
+    assert answer.answer == answer.sources[0].text
+    assert answer.sources[0].score >= answer.sources[-1].score
+    assert 0 < answer.confidence <= 1
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Hva blir været i Bergen i morgen?",
+        "Hvordan søker jeg om foreldrepenger?",
+        "Hvem vant fotballkampen i går?",
+        "Oppskrift på lasagne",
+    ],
+)
+def test_question_outside_the_guidelines_gets_no_answer(engine: KnowledgeEngine, question: str) -> None:
+    answer = engine.ask(question)
+    assert answer.out_of_scope and answer.answer is None
+
+
+@pytest.mark.parametrize("question", ["?", "hvem hva hvor", "   ...   "])
+def test_question_without_content_words_gets_no_answer(engine: KnowledgeEngine, question: str) -> None:
+    answer = engine.ask(question)
+    assert answer.out_of_scope and answer.sources == []
+
+
+def test_top_k_limits_the_sources(engine: KnowledgeEngine) -> None:
+    assert len(engine.ask("kriseplan", top_k=1).sources) == 1
+    assert len(engine.ask("kriseplan", top_k=5).sources) == 5

@@ -1,0 +1,50 @@
+"""A built index is served only while it matches the sources and the encoder."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from knowledge.encoder import Encoder
+from knowledge.index import MANIFEST, StaleIndexError, build_index, check_index, load_index
+from knowledge.settings import KnowledgeSettings
+
+
+def test_manifest_records_encoder_dimension_and_source_hashes(
+    sources_copy: KnowledgeSettings, encoder: Encoder
+) -> None:
+    manifest = build_index(sources_copy, encoder)
+    on_disk = json.loads((sources_copy.index_dir / MANIFEST).read_text())
+    assert on_disk == manifest
+    assert set(manifest["sources"]) == {"rop.md", "sm.md"}
+    assert manifest["dimension"] == encoder.dimension
+    assert manifest["encoder"]["fingerprint"].startswith("sha256:")
+    assert load_index(sources_copy).vectors.ntotal == manifest["passages"]
+
+
+def test_edited_source_makes_the_index_stale(sources_copy: KnowledgeSettings, encoder: Encoder) -> None:
+    build_index(sources_copy, encoder)
+    path = sources_copy.sources_dir / "sm.md"
+    path.write_text(path.read_text(encoding="utf-8") + "\nNytt avsnitt.\n", encoding="utf-8")
+    with pytest.raises(StaleIndexError, match="sources"):
+        load_index(sources_copy)
+
+
+def test_other_encoder_makes_the_index_stale(sources_copy: KnowledgeSettings, encoder: Encoder) -> None:
+    build_index(sources_copy, encoder)
+    other = sources_copy.model_copy(update={"encoder": "sentence-transformers/some-other-model"})
+    with pytest.raises(StaleIndexError, match="encoder"):
+        check_index(other)
+
+
+def test_missing_index_says_how_to_build_it(sources_copy: KnowledgeSettings) -> None:
+    with pytest.raises(StaleIndexError, match="make index"):
+        load_index(sources_copy)
+
+
+def test_interrupted_build_without_manifest_is_not_served(sources_copy: KnowledgeSettings, encoder: Encoder) -> None:
+    build_index(sources_copy, encoder)
+    (sources_copy.index_dir / MANIFEST).unlink()
+    with pytest.raises(StaleIndexError):
+        load_index(sources_copy)

@@ -1,0 +1,30 @@
+"""Norwegian normalisation makes inflections, abbreviations and nynorsk question words meet."""
+
+from __future__ import annotations
+
+from knowledge.settings import KnowledgeSettings
+from knowledge.text import Normaliser, load_synonyms
+
+
+def _normaliser() -> Normaliser:
+    return Normaliser(load_synonyms(KnowledgeSettings().synonyms_file))
+
+
+def test_inflected_forms_share_a_term() -> None:
+    n = _normaliser()
+    assert n.terms("kommunen")[0] == n.terms("kommunene")[0] == n.terms("kommune")[0]
+    assert n.terms("boliger") == n.terms("bolig")
+
+
+def test_abbreviation_expands_to_its_words() -> None:
+    n = _normaliser()
+    assert set(n.terms("individuell plan")) <= set(n.terms("IP"))
+
+
+def test_question_words_in_bokmal_and_nynorsk_are_dropped() -> None:
+    n = _normaliser()
+    assert n.terms("Kven har ansvaret for bolig?") == n.terms("Hvem har ansvaret for bolig?") == n.terms("bolig")
+
+
+def test_hyphenated_compounds_are_split() -> None:
+    assert "lid" in _normaliser().terms("ROP-lidelser")
