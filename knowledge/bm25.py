@@ -20,7 +20,9 @@ class BM25:
         frequency = Counter(term for counts in self._counts for term in counts)
         n = len(documents)
         self.idf = {term: math.log(1 + (n - df + 0.5) / (df + 0.5)) for term, df in frequency.items()}
-        self.max_idf = math.log(1 + (n + 0.5) / 0.5)
+        # Weight of a query term the corpus never uses: a typical word's, so one unknown verb
+        # ("lages") does not sink a good match, but a question made of unknown words still does.
+        self.unknown_idf = float(np.median(list(self.idf.values()))) if self.idf else 1.0
 
     def scores(self, query: list[str]) -> npt.NDArray[np.float64]:
         """Score of every document for the query terms."""

@@ -32,7 +32,8 @@ class SentenceTransformerEncoder:
     @property
     def dimension(self) -> int:
         """Length of one embedding."""
-        return int(self._model.get_sentence_embedding_dimension())
+        method = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
+        return int(method())
 
     def encode(self, texts: list[str]) -> npt.NDArray[np.float32]:
         """Normalised embeddings, so inner product is cosine similarity."""

@@ -92,11 +92,11 @@ class KnowledgeEngine:
     def _confidence(self, terms: list[str], best: int, cosine: float) -> float:
         """IDF-weighted share of query terms found in the best passage, blended with its cosine.
 
-        Terms the corpus never uses count with the highest idf, so a question about
-        something else ("været i morgen") gets low coverage even if one word matches.
+        Terms the corpus never uses count as missing, so a question about something
+        else ("været i morgen") gets low coverage even if one word matches.
         """
         unique = set(terms)
-        total = sum(self._bm25.idf.get(t, self._bm25.max_idf) for t in unique)
+        total = sum(self._bm25.idf.get(t, self._bm25.unknown_idf) for t in unique)
         found = sum(self._bm25.idf[t] for t in unique if t in self._bm25.idf and self._bm25.contains(best, t))
         coverage = found / total if total else 0.0
         return round(min(1.0, COVERAGE_WEIGHT * coverage + (1 - COVERAGE_WEIGHT) * max(cosine, 0.0)), 4)
