@@ -124,3 +124,15 @@ def test_silent_rasa_turn_gets_a_polite_norwegian_reply_with_advisor_button(
     assert response.status_code == 200
     [message] = response.json()["messages"]
     assert message["text"].startswith("Beklager") and message["buttons"][0]["payload"] == "/request_advisor"
+
+
+def test_streamed_body_without_length_is_cut_off_at_the_limit(client: TestClient) -> None:
+    def chunks():  # type: ignore[no-untyped-def]
+        yield b'{"sender": "w1", "message": "'
+        for _ in range(100):
+            yield b"x" * 1000
+        yield b'"}'
+
+    response = client.post("/api/chat", content=chunks(), headers={"content-type": "application/json"})
+    assert response.status_code == 413
+    assert response.json() == {"detail": "Forespørselen er for stor."}

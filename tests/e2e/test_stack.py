@@ -6,57 +6,16 @@ running `make run` is not disturbed.
 
 from __future__ import annotations
 
-import os
-import secrets
-import signal
-import subprocess
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
-from pathlib import Path
 
-import httpx
 import pytest
 
 from knowledge.settings import PROJECT_ROOT
+from tests.e2e.stack import Stack, StackFailed, start_stack
 
 pytestmark = pytest.mark.e2e
-PORTS = {"RASA_PORT": 15005, "ACTIONS_PORT": 15055, "API_PORT": 18000}
 ADVISOR = "rådgivertelefonen 400 00 000 (hverdager 08–15)"
-STARTUP_SECONDS = 300
-
-
-@dataclass
-class Stack:
-    """The running processes and a client for the gateway."""
-
-    processes: dict[str, subprocess.Popen[bytes]]
-    logs: Path
-    api: httpx.Client
-
-    def chat(self, sender: str, message: str) -> httpx.Response:
-        return self.api.post("/api/chat", json={"sender": sender, "message": message})
-
-    def log_tail(self) -> str:
-        return "\n".join(
-            f"--- {p.name}\n{p.read_text(errors='replace')[-3000:]}" for p in sorted(self.logs.glob("*.log"))
-        )
-
-
-def _procfile() -> dict[str, str]:
-    lines = (PROJECT_ROOT / "Procfile").read_text(encoding="utf-8").splitlines()
-    return {name.strip(): command.strip() for name, command in (line.split(":", 1) for line in lines if line.strip())}
-
-
-def _stop(processes: dict[str, subprocess.Popen[bytes]]) -> None:
-    for process in processes.values():
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGTERM)
-    for process in processes.values():
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
 
 
 @pytest.fixture(scope="module")
@@ -64,52 +23,12 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     """Start every Procfile process as `make run` would, wait for /health, stop them afterwards."""
     if not (PROJECT_ROOT / "models" / "rop-veiviser.tar.gz").exists():
         pytest.fail("no trained Rasa model: run `make train` (make test does)")
-    logs = tmp_path_factory.mktemp("stack-logs")
-    env = (
-        os.environ
-        | {key: str(value) for key, value in PORTS.items()}
-        | {
-            "RASA_TOKEN": secrets.token_hex(16),
-            "RASA_URL": f"http://127.0.0.1:{PORTS['RASA_PORT']}",
-            "ACTIONS_URL": f"http://127.0.0.1:{PORTS['ACTIONS_PORT']}",
-            "ACTION_SERVER_URL": f"http://127.0.0.1:{PORTS['ACTIONS_PORT']}/webhook",
-            "API_HOST": "127.0.0.1",
-            "ADVISOR_CONTACT": ADVISOR,
-            "RASA_TELEMETRY_ENABLED": "false",
-            "HF_HUB_OFFLINE": "1",
-        }
-    )
-    processes = {
-        name: subprocess.Popen(
-            ["bash", "-c", command],
-            cwd=PROJECT_ROOT,
-            env=env,
-            start_new_session=True,
-            stdout=(logs / f"{name}.log").open("wb"),
-            stderr=subprocess.STDOUT,
-        )
-        for name, command in _procfile().items()
-    }
-    api = httpx.Client(base_url=f"http://127.0.0.1:{PORTS['API_PORT']}", timeout=60)
-    stack = Stack(processes, logs, api)
     try:
-        deadline = time.monotonic() + STARTUP_SECONDS
-        while True:
-            dead = [name for name, p in processes.items() if p.poll() is not None]
-            if dead:
-                pytest.fail(f"{dead} exited during start-up\n{stack.log_tail()}")
-            try:
-                if api.get("/health").status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"stack not healthy after {STARTUP_SECONDS} s\n{stack.log_tail()}")
-            time.sleep(1)
-        yield stack
-    finally:
-        api.close()
-        _stop(processes)
+        running = start_stack(tmp_path_factory.mktemp("stack-logs"), {"ADVISOR_CONTACT": ADVISOR})
+    except StackFailed as error:
+        pytest.fail(str(error))
+    yield running
+    running.stop()
 
 
 def test_health_reports_every_component_ready(stack: Stack) -> None:
@@ -155,9 +74,7 @@ def test_bad_input_from_one_user_does_not_disturb_another(stack: Stack) -> None:
 
 def test_action_server_down_gives_503_on_chat_while_ask_keeps_working(stack: Stack) -> None:
     """Runs last: it stops the action server."""
-    actions = stack.processes["actions"]
-    os.killpg(actions.pid, signal.SIGTERM)
-    actions.wait(timeout=20)
+    stack.stop_process("actions")
     time.sleep(2.5)  # longer than the gateway trusts a healthy probe
     response = stack.chat("e2e-down", "Hvem har ansvaret for individuell plan?")
     assert response.status_code == 503 and "ikke tilgjengelig" in response.json()["detail"]
