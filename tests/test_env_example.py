@@ -1,0 +1,25 @@
+"""`.env.example` means the same to honcho (which starts the processes) and to the settings classes."""
+
+from __future__ import annotations
+
+from dotenv import dotenv_values
+from honcho.environ import parse
+
+from actions.settings import ActionSettings
+from api.settings import Settings
+from knowledge.settings import PROJECT_ROOT
+
+EXAMPLE = PROJECT_ROOT / ".env.example"
+
+
+def test_honcho_and_dotenv_read_every_value_alike() -> None:
+    """Honcho drops spaces and quotes from unquoted values, which garbled the advisor contact once."""
+    assert parse(EXAMPLE.read_text(encoding="utf-8")) == dotenv_values(EXAMPLE)
+
+
+def test_example_values_are_valid_settings() -> None:
+    values = {key.lower(): value for key, value in dotenv_values(EXAMPLE).items() if value is not None}
+    settings = Settings(_env_file=EXAMPLE)  # type: ignore[call-arg]
+    assert settings.cors_origins == [] and str(settings.answer_threshold) == values["answer_threshold"]
+    assert ActionSettings(_env_file=EXAMPLE).advisor_contact == values["advisor_contact"]  # type: ignore[call-arg]
+    assert " " in values["advisor_contact"]
