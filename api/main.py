@@ -35,9 +35,12 @@ def create_app(settings: Settings | None = None, engine: Answerer | None = None)
         if engine is None:
             try:
                 app.state.engine = await run_in_threadpool(create_engine, settings)
-            except (StaleIndexError, EncoderLoadError, FileNotFoundError) as error:
-                logger.error("knowledge engine not loaded: %s", error)
+            except (StaleIndexError, FileNotFoundError) as error:
+                logger.error("knowledge index not loaded: %s", error)
                 app.state.engine_error = "kunnskapsindeksen mangler eller er utdatert (kjør make index)"
+            except EncoderLoadError as error:
+                logger.error("encoder not loaded: %s", error)
+                app.state.engine_error = "språkmodellen for søk kan ikke lastes (se loggen)"
         async with httpx.AsyncClient(timeout=settings.upstream_timeout_seconds) as client:
             app.state.gateway = RasaGateway(client, settings.rasa_url, settings.rasa_token, settings.actions_url)
             yield

@@ -56,11 +56,6 @@ class KnowledgeEngine:
         self._threshold = threshold
         self._bm25 = BM25([normaliser.terms(p.search_text()) for p in self._passages])
 
-    @property
-    def passage_count(self) -> int:
-        """Number of passages served."""
-        return len(self._passages)
-
     def ask(self, question: str, top_k: int = 3) -> Answer:
         """Rank passages for `question`; answer with the best one only if confident."""
         terms = self._normaliser.terms(question)
@@ -110,7 +105,11 @@ class KnowledgeEngine:
 
 
 def create_engine(settings: KnowledgeSettings) -> KnowledgeEngine:
-    """Load encoder and index named by `settings`; raises if either is missing or stale."""
-    index = load_index(settings)
+    """Load encoder and index named by `settings`; raises if either is missing or stale.
+
+    The encoder goes first: a missing model should be reported as such, not as the
+    stale index its absence also causes.
+    """
     encoder = load_encoder(settings.encoder)
+    index = load_index(settings)
     return KnowledgeEngine(index, encoder, Normaliser(load_synonyms(settings.synonyms_file)), settings.answer_threshold)

@@ -49,3 +49,11 @@ def test_production_refuses_the_development_rasa_token() -> None:
     with pytest.raises(ValueError, match="RASA_TOKEN"):
         Settings(environment="production", rasa_token=DEV_TOKEN)
     assert Settings(environment="production", rasa_token="x" * 32).rasa_token == "x" * 32
+
+
+def test_health_names_an_encoder_that_cannot_be_loaded(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    settings = Settings(encoder=str(tmp_path / "no-such-model"), environment="test")
+    with TestClient(create_app(settings)) as client:
+        body = client.get("/health").json()
+    assert body["status"] == "unavailable"
+    assert "språkmodellen" in body["components"]["index"]
