@@ -24,7 +24,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: help install run test bench lint index train models sources lock clean
+.PHONY: help install run test bench eval lint index train models sources lock clean
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-9s\033[0m %s\n", $$1, $$2}'
@@ -68,6 +68,9 @@ run: install index train ## Build whatever is missing, then start Rasa, actions 
 test: install index train ## Validate Rasa data, run unit tests and the end-to-end test
 	$(RASA) data validate $(RASA_DATA)
 	$(PY) -m pytest
+
+eval: install index ## Print retrieval and out-of-scope quality on the held-out questions
+	$(PY) scripts/evaluate.py
 
 bench: install index train ## Start the stack on test ports and print start-up and turn latencies
 	$(PY) scripts/bench.py

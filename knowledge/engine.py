@@ -61,10 +61,7 @@ class KnowledgeEngine:
         terms = self._normaliser.terms(question)
         if not terms:
             return Answer(answer=None, out_of_scope=True, confidence=0.0, sources=[])
-        lexical = self._bm25.scores(terms)
-        cosines, order = self._vectors.search(self._encoder.encode([question]), len(self._passages))
-        dense = np.zeros(len(self._passages))
-        dense[order[0]] = cosines[0]
+        lexical, dense = self._scores(question, terms)
         fused = self._fuse(lexical, dense)
         ranked = np.argsort(-fused, kind="stable")[:top_k]
         best = int(ranked[0])
@@ -73,6 +70,20 @@ class KnowledgeEngine:
         if confidence < self._threshold:
             return Answer(answer=None, out_of_scope=True, confidence=confidence, sources=sources)
         return Answer(answer=self._passages[best].text, out_of_scope=False, confidence=confidence, sources=sources)
+
+    def rankings(self, question: str) -> dict[str, list[str]]:
+        """Passage ids best first by BM25 alone, the encoder alone and the fusion; for `make eval`."""
+        lexical, dense = self._scores(question, self._normaliser.terms(question))
+        scores = {"bm25": lexical, "dense": dense, "hybrid": self._fuse(lexical, dense)}
+        return {name: [self._passages[i].id for i in np.argsort(-s, kind="stable")] for name, s in scores.items()}
+
+    def _scores(self, question: str, terms: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """BM25 score and cosine similarity of every passage, in passage order."""
+        lexical = self._bm25.scores(terms)
+        cosines, order = self._vectors.search(self._encoder.encode([question]), len(self._passages))
+        dense = np.zeros(len(self._passages))
+        dense[order[0]] = cosines[0]
+        return lexical, dense
 
     @staticmethod
     def _fuse(lexical: np.ndarray, dense: np.ndarray) -> np.ndarray:
