@@ -1,1 +1,1 @@
-"""Custom Rasa actions, served by the rasa-sdk action server (`python -m actions`)."""
+"""Custom Rasa actions, served by the rasa-sdk action server (`python -m actions.server`)."""

@@ -18,7 +18,6 @@ def main() -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("build", help="rebuild the index from knowledge/sources")
     sub.add_parser("check", help="exit 1 if the index is missing or stale")
-    sub.add_parser("ensure", help="rebuild only if the index is missing or stale")
     ask = sub.add_parser("ask", help="answer one question")
     ask.add_argument("question")
     ask.add_argument("--top-k", type=int, default=3)
@@ -29,15 +28,14 @@ def main() -> int:
         answer = create_engine(settings).ask(args.question, args.top_k)
         print(json.dumps(answer, default=lambda o: o.__dict__, ensure_ascii=False, indent=2))
         return 0
-    try:
-        manifest = check_index(settings)
-        if args.command in ("check", "ensure"):
-            print(f"index is current: {manifest['passages']} passages in {settings.index_dir}")
-            return 0
-    except StaleIndexError as error:
-        if args.command == "check":
+    if args.command == "check":
+        try:
+            manifest = check_index(settings)
+        except StaleIndexError as error:
             print(error, file=sys.stderr)
             return 1
+        print(f"index is current: {manifest['passages']} passages in {settings.index_dir}")
+        return 0
     manifest = build_index(settings, load_encoder(settings.encoder))
     print(f"built index: {manifest['passages']} passages, dim {manifest['dimension']}, {manifest['build_seconds']} s")
     return 0
