@@ -9,12 +9,13 @@ import numpy as np
 
 from knowledge.bm25 import BM25
 from knowledge.documents import Passage
-from knowledge.encoder import Encoder, load_encoder
+from knowledge.encoder import Encoder
 from knowledge.index import LoadedIndex, load_index
+from knowledge.loaders import load_encoder
 from knowledge.settings import KnowledgeSettings
 from knowledge.text import Normaliser, load_synonyms
 
-LEXICAL_WEIGHT = 0.7  # share of the ranking score from BM25; the rest from cosine similarity
+LEXICAL_WEIGHT = 0.1  # share of the ranking score from BM25; the rest from cosine similarity
 COVERAGE_WEIGHT = 0.65  # share of confidence from BM25 query-term coverage, rest from cosine
 
 
@@ -89,9 +90,10 @@ class KnowledgeEngine:
     def _fuse(lexical: np.ndarray, dense: np.ndarray) -> np.ndarray:
         """Weighted sum of max-normalised BM25 and cosine, so the score reads 0..1.
 
-        On a hand-written dev set of 16 questions this beat reciprocal rank fusion
-        (hit@3 1.00 vs 0.94), BM25 alone and the encoder alone; the knowledge-engine
-        issue tunes the weight on a proper evaluation set.
+        The weight is the best MRR on the 46 training questions the encoder build holds
+        back (0.748 at 0.1 vs 0.731 encoder alone and 0.543 BM25 alone), never on
+        knowledge/eval. Max-normalised BM25 spreads over 0..1 while cosines bunch together,
+        so a small weight still lets exact terms break ties.
         """
         top = float(lexical.max())
         return LEXICAL_WEIGHT * (lexical / top if top > 0 else lexical) + (1 - LEXICAL_WEIGHT) * dense

@@ -1,92 +1,63 @@
-"""Build the offline Norwegian sentence encoder (a static word-piece embedding model).
+"""Build the offline Norwegian sentence encoder: a static word-piece model, fine-tuned.
 
 Why: the assistant runs without internet or a model hub, so the dense half of retrieval
-(BM25 + FAISS) needs an encoder built locally from the corpora in ../shared. A static
-embedding model (mean of token vectors) is small, loads in well under a second and encodes
-a question in well under a millisecond on CPU, which is all retrieval over two short
-guideline texts needs.
+(BM25 + FAISS) needs an encoder built locally. A static embedding model (mean of token
+vectors) is small, loads in well under a second and encodes a question in well under a
+millisecond on CPU, which is all retrieval over two short guideline texts needs.
 
 What it does, in order:
-1. trains a lowercase WordPiece tokenizer (HF ``tokenizers``) on NoReC, NDT (nob + nno) and
-   the two seed texts, keeping æ/ø/å (no accent stripping);
-2. counts token co-occurrences (symmetric window of 5, 1/distance weighting, not across
-   sentences, not between pieces of one word) over NDT, all of NoReC and the seed texts,
-   the seeds up-weighted so domain words (kommunen, koordinator, DPS) get good vectors;
-3. turns the counts into PPMI with context-distribution smoothing (alpha 0.75) and factorises
-   them with a seeded randomized truncated SVD (vectors = U * S**0.5);
-4. centres and row-normalises the vectors, then scales each by a SIF weight a / (a + p(token))
-   so that the mean taken by StaticEmbedding down-weights function words;
-5. wraps tokenizer + vectors in ``StaticEmbedding`` inside ``SentenceTransformer`` and saves
-   it, then writes ``build_manifest.json`` and prints neighbour and sentence-pair checks.
+1. trains a lowercase WordPiece tokenizer (HF ``tokenizers``) on the two seed texts, NDT
+   (nob + nno) and NoReC, keeping æ/ø/å (no accent stripping);
+2. initialises every token's vector from the project's floret word vectors
+   (``scripts/build_word_vectors.py``: subword-aware, so rare pieces get sensible vectors),
+   centred, row-normalised and scaled by a SIF weight a / (a + p(token)) so that the mean
+   taken by StaticEmbedding down-weights function words;
+3. fine-tunes the vectors with an in-batch-negatives ranking loss on pairs written for this
+   project (``knowledge/training``): worker questions -> the passage that answers them, and
+   paraphrases (bokmål <-> nynorsk, abbreviations, everyday words <-> guideline words).
+   A seeded 10 % of the questions is held back to pick the number of epochs. The evaluation
+   questions in ``knowledge/eval`` are never read here (``make eval`` uses them);
+4. saves ``StaticEmbedding`` inside ``SentenceTransformer`` plus ``build_manifest.json``
+   (inputs and their hashes, parameters, held-back scores per epoch, output hashes).
 
 Only trained weights and the word-piece vocabulary are written; no corpus text is copied.
-The build is deterministic: fixed seeds, fixed input order, canonical token ids (the
-tokenizer trainer numbers pieces in hash order), sign-fixed SVD. Weights are float32:
-StaticEmbedding loads float16 too, but then encode() returns float16 arrays, which FAISS
-rejects; 20k x 256 float32 is ~20 MB.
+Deterministic: fixed seeds, fixed input order, canonical token ids, one torch thread.
 
-Usage: python scripts/build_encoder.py --shared ../shared --out knowledge/models/nb-static-v0
+Usage (services venv, from the project root):
+    PYTHONPATH=. python scripts/build_encoder.py --shared ../shared \
+        --vectors knowledge/models/nb-floret-v1/vectors.floret.gz --out knowledge/models/nb-static-v1
 """
 
 from __future__ import annotations
 
 import argparse
-import gzip
-import hashlib
 import json
 import os
 import platform
-import re
+import random
 import sys
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
-import scipy.sparse as sp
+import yaml
+from corpus import Inputs, find_inputs, iter_ndt, iter_norec, iter_seeds, sha256_file
 from tokenizers import Tokenizer
+
+from knowledge.documents import Passage, load_sources
 
 if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
 
 SCRIPT_NAME = "scripts/build_encoder.py"
 SPECIAL_TOKENS: tuple[str, ...] = ("[PAD]", "[UNK]")
-PROBE_WORDS: tuple[str, ...] = ("kommune", "bolig", "rus", "lege", "arbeid", "psykisk")
-SENTENCE_PAIRS: tuple[tuple[str, str, str], ...] = (
-    (
-        "related",
-        "Hvem har ansvaret for individuell plan?",
-        "Hovedansvaret for utvikling og rullering av planen sammen med pasienten ligger i kommunen hos koordinator",
-    ),
-    (
-        "related",
-        "Hva gjør NAV for folk med rusproblemer?",
-        "NAV skal bidra med arbeid, økonomisk stønad og hjelp til bolig for personer med rusmiddelproblemer",
-    ),
-    (
-        "related",
-        "Når skal DPS eller TSB involveres?",
-        "Spesialisthelsetjenesten kommer inn med avgrensede oppgaver i avgrensede perioder",
-    ),
-    (
-        "unrelated",
-        "Hvem har ansvaret for individuell plan?",
-        "Filmen har flotte skuespillere, men historien er altfor lang og forutsigbar",
-    ),
-    (
-        "unrelated",
-        "Hva gjør NAV for folk med rusproblemer?",
-        "Kameraet på denne telefonen tar skarpe bilder i dagslys",
-    ),
-    (
-        "unrelated",
-        "Når skal DPS eller TSB involveres?",
-        "Restauranten serverte lammefilet og sjokoladekake til dessert",
-    ),
-)
+TRAINING_DIR = Path("knowledge/training")
+SOURCES_DIR = Path("knowledge/sources")
+PROBE_WORDS: tuple[str, ...] = ("kommune", "bolig", "bustad", "rus", "lege", "arbeid", "koordinator", "kven")
 
 
 @dataclass(frozen=True)
@@ -94,142 +65,46 @@ class BuildConfig:
     """All knobs of the build; stored in the manifest so a result can be reproduced."""
 
     seed: int = 20240601
-    vocab_size: int = 20_000
-    dim: int = 256
-    window: int = 5
-    max_norec_tokens: int = 30_000_000  # more than NoReC has (~24M tokens): use all of it
-    seed_text_weight: int = 30
+    vocab_size: int = 30_000
     tokenizer_seed_repeats: int = 20
-    cds_alpha: float = 0.75
-    sv_power: float = 0.5  # vectors = U * S**sv_power
-    sif_a: float = 1e-4
-    svd_oversample: int = 24
-    svd_power_iters: int = 4
-    chunk_tokens: int = 2_000_000
+    sif_a: float = 1e-3
+    epochs: int = 10
+    batch_size: int = 48
+    learning_rate: float = 0.005
+    scale: float = 20.0
+    dev_fraction: float = 0.1
 
 
 @dataclass(frozen=True)
-class Corpus:
-    """Segments (sentences/paragraphs) of each source, in a fixed order."""
+class Pair:
+    """One training example: ``anchor`` should land near ``positive``; ``group`` marks texts
+    that must not serve as each other's negatives (same passage)."""
 
-    ndt: list[str]
-    seeds: list[str]
-    norec_files: list[Path]
-
-
-# --------------------------------------------------------------------------- inputs
-
-
-def sha256_file(path: Path) -> str:
-    """Hash a file in blocks so the manifest pins exactly which inputs were used."""
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-def iter_norec_sentences(path: Path) -> Iterator[str]:
-    """Yield non-empty sentence lines of one NoReC gzip, skipping ``### <id>`` headers."""
-    with gzip.open(path, "rt", encoding="utf-8") as handle:
-        for line in handle:
-            line = line.strip()
-            if line and not line.startswith("### "):
-                yield line
-
-
-def read_conll_sentences(path: Path) -> list[str]:
-    """Rebuild plain sentences from the FORM column of one NDT CoNLL file."""
-    sentences: list[str] = []
-    forms: list[str] = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if not line.strip():
-            if forms:
-                sentences.append(" ".join(forms))
-                forms = []
-            continue
-        if line.startswith("#"):
-            continue
-        cols = line.split("\t")
-        if len(cols) > 1 and cols[0].isdigit():
-            forms.append(cols[1])
-    if forms:
-        sentences.append(" ".join(forms))
-    return sentences
-
-
-_BULLET = re.compile(r"^\s*(?:[o•●▪\-–]\s+|o(?=[A-ZÆØÅ]))")
-
-
-def read_seed_segments(path: Path) -> list[str]:
-    """Split a seed text into paragraph segments, dropping bullet glyphs and hard line breaks.
-
-    Light cleaning is enough here: the segments only feed co-occurrence counts, the verbatim
-    wording is kept elsewhere (knowledge/sources)."""
-    segments: list[str] = []
-    current: list[str] = []
-    for raw in path.read_text(encoding="utf-8").splitlines():
-        line = raw.strip()
-        if not line:
-            if current:
-                segments.append(" ".join(current))
-                current = []
-            continue
-        starts_item = bool(_BULLET.match(raw)) and current
-        line = _BULLET.sub("", line).strip()
-        if starts_item:
-            segments.append(" ".join(current))
-            current = []
-        if line:
-            current.append(line)
-    if current:
-        segments.append(" ".join(current))
-    # re-join words hyphenated at a line end ("tjeneste- apparatet"), keep "helse- og".
-    # "ROP- lidelser" is a compound split by the extraction; keep "helse- og" as it is.
-    return [re.sub(r"(\w)- (?!og\b|eller\b)(\w)", r"\1-\2", seg) for seg in segments]
-
-
-def load_corpus(shared: Path) -> tuple[Corpus, list[dict[str, str | int]]]:
-    """Read NDT and seed segments and list NoReC files; return them with file hashes."""
-    corpora = shared / "corpora"
-    norec_files = [corpora / "norec" / f"norec-{split}.txt.gz" for split in ("train", "dev", "test")]
-    ndt_files = sorted((corpora / "ndt" / "ndt" / "nob").glob("*.conll")) + sorted(
-        (corpora / "ndt" / "ndt" / "nno").glob("*.conll")
-    )
-    seed_files = sorted((shared / "seeds").glob("*.txt"))
-    for required in (norec_files, ndt_files, seed_files):
-        missing = [p for p in required if not p.is_file()]
-        if missing or not required:
-            raise SystemExit(f"missing input files under {shared}: {missing or 'none found'}")
-
-    ndt: list[str] = []
-    for path in ndt_files:
-        ndt.extend(read_conll_sentences(path))
-    seeds: list[str] = []
-    for path in seed_files:
-        seeds.extend(read_seed_segments(path))
-
-    inputs: list[dict[str, str | int]] = [
-        {
-            "file": str(p.relative_to(shared)),
-            "bytes": p.stat().st_size,
-            "sha256": sha256_file(p),
-        }
-        for p in [*seed_files, *norec_files, *ndt_files]
-    ]
-    return Corpus(ndt=ndt, seeds=seeds, norec_files=norec_files), inputs
+    anchor: str
+    positive: str
+    group: str
 
 
 # --------------------------------------------------------------------------- tokenizer
 
 
-def train_tokenizer(corpus: Corpus, cfg: BuildConfig) -> Tokenizer:
+def _batched(items: Iterable[str], size: int) -> Iterator[list[str]]:
+    """Group strings into lists, because ``tokenizers`` is much faster on batches."""
+    batch: list[str] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def train_tokenizer(inputs: Inputs, cfg: BuildConfig) -> Tokenizer:
     """Train the lowercase WordPiece tokenizer on all sources and renumber it canonically.
 
-    The seed texts are repeated ``tokenizer_seed_repeats`` times so their words get
-    domain-shaped pieces (samhandling, spesialisthelsetjenesten) instead of letter soup.
-    Adding seed words whole was tried and retrieved worse: inflections then become
-    unrelated tokens, while shared pieces (kart ##legging ##en) still match."""
+    The seed texts are repeated so their words get domain-shaped pieces (samhandling,
+    spesialisthelsetjenesten) instead of letter soup."""
     from tokenizers import decoders, models, normalizers, pre_tokenizers, trainers
 
     tokenizer = Tokenizer(models.WordPiece(unk_token="[UNK]", max_input_chars_per_word=100))
@@ -246,13 +121,13 @@ def train_tokenizer(corpus: Corpus, cfg: BuildConfig) -> Tokenizer:
         show_progress=False,
         continuing_subword_prefix="##",
     )
+    seeds = list(iter_seeds(inputs))
 
     def batches() -> Iterator[list[str]]:
         for _ in range(cfg.tokenizer_seed_repeats):
-            yield corpus.seeds
-        yield from _batched(corpus.ndt, 10_000)
-        for path in corpus.norec_files:
-            yield from _batched(iter_norec_sentences(path), 10_000)
+            yield seeds
+        yield from _batched(iter_ndt(inputs), 10_000)
+        yield from _batched(iter_norec(inputs), 10_000)
 
     tokenizer.train_from_iterator(batches(), trainer=trainer)
 
@@ -268,83 +143,18 @@ def train_tokenizer(corpus: Corpus, cfg: BuildConfig) -> Tokenizer:
     return tokenizer
 
 
-def _batched(items: Iterable[str], size: int) -> Iterator[list[str]]:
-    """Group strings into lists, because ``tokenizers`` is much faster on batches."""
-    batch: list[str] = []
-    for item in items:
-        batch.append(item)
-        if len(batch) == size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
+def token_counts(tokenizer: Tokenizer, inputs: Inputs) -> npt.NDArray[np.float64]:
+    """How often each token occurs in NDT, the seeds and NoReC (for the SIF weights)."""
+    size = tokenizer.get_vocab_size()
+    counts = np.zeros(size, dtype=np.float64)
+    for source in (iter_seeds(inputs), iter_ndt(inputs), iter_norec(inputs)):
+        for batch in _batched(source, 20_000):
+            ids = [i for enc in tokenizer.encode_batch(batch, add_special_tokens=False) for i in enc.ids]
+            counts += np.bincount(np.asarray(ids, dtype=np.int64), minlength=size)
+    return counts
 
 
-@dataclass
-class TokenStream:
-    """Token ids with parallel segment and word numbers for co-occurrence counting.
-
-    Segment numbers keep windows inside a sentence; word numbers let the counter skip
-    pairs of pieces from the same word (``lege ##middel`` must not make "lege" mean
-    "medicine")."""
-
-    ids: npt.NDArray[np.int32]
-    segs: npt.NDArray[np.int32]
-    words: npt.NDArray[np.int32]
-
-    @staticmethod
-    def concat(streams: list[TokenStream]) -> TokenStream:
-        """Join streams, renumbering segments and words so they stay distinct."""
-        ids, segs, words = [], [], []
-        seg_off = word_off = 0
-        for st in streams:
-            ids.append(st.ids)
-            segs.append(st.segs + seg_off)
-            words.append(st.words + word_off)
-            if st.ids.size:
-                seg_off += int(st.segs.max()) + 1
-                word_off += int(st.words.max()) + 1
-        return TokenStream(np.concatenate(ids), np.concatenate(segs), np.concatenate(words))
-
-
-def encode_segments(tokenizer: Tokenizer, segments: Iterable[str], max_tokens: int | None = None) -> TokenStream:
-    """Tokenize segments (in order) into one stream, stopping after ``max_tokens`` tokens."""
-    id_parts: list[npt.NDArray[np.int32]] = []
-    seg_parts: list[npt.NDArray[np.int32]] = []
-    word_parts: list[npt.NDArray[np.int32]] = []
-    total = seg_no = word_no = 0
-    for batch in _batched(segments, 20_000):
-        for enc in tokenizer.encode_batch(batch, add_special_tokens=False):
-            n = len(enc.ids)
-            if n == 0:
-                continue
-            word_ids = np.asarray(enc.word_ids, dtype=np.int32)
-            id_parts.append(np.asarray(enc.ids, dtype=np.int32))
-            seg_parts.append(np.full(n, seg_no, dtype=np.int32))
-            word_parts.append(word_ids + word_no)
-            seg_no += 1
-            word_no += int(word_ids.max()) + 1
-            total += n
-        if max_tokens is not None and total >= max_tokens:
-            break
-    if not id_parts:
-        empty = np.zeros(0, np.int32)
-        return TokenStream(empty, empty, empty)
-    limit = max_tokens if max_tokens is not None else total
-    return TokenStream(
-        np.concatenate(id_parts)[:limit],
-        np.concatenate(seg_parts)[:limit],
-        np.concatenate(word_parts)[:limit],
-    )
-
-
-def iter_norec_all(files: list[Path]) -> Iterator[str]:
-    """NoReC sentences in split order (train, dev, test)."""
-    for path in files:
-        yield from iter_norec_sentences(path)
-
-
-# --------------------------------------------------------------------------- vectors
+# --------------------------------------------------------------------------- initial vectors
 
 
 def content_mask(tokenizer: Tokenizer) -> npt.NDArray[np.bool_]:
@@ -354,119 +164,41 @@ def content_mask(tokenizer: Tokenizer) -> npt.NDArray[np.bool_]:
     vocab: dict[str, int] = tokenizer.get_vocab()
     mask = np.zeros(len(vocab), dtype=bool)
     for token, idx in vocab.items():
-        body = token[2:] if token.startswith("##") else token
+        body = token.removeprefix("##")
         mask[idx] = token not in SPECIAL_TOKENS and any(ch.isalpha() for ch in body)
     return mask
 
 
-def cooccurrence(
-    stream: TokenStream,
-    vocab_size: int,
-    keep: npt.NDArray[np.bool_],
-    window: int,
-    chunk: int,
-) -> sp.csr_matrix:
-    """Symmetric co-occurrence counts within ``window`` tokens, weighted 1/distance.
+def floret_token_vectors(tokenizer: Tokenizer, vectors_path: Path) -> npt.NDArray[np.float32]:
+    """Look every token up in the floret table ("##nen" as "nen"): floret builds a vector
+    for any string from its character n-grams, so no token is left without one."""
+    import spacy
+    from spacy.training.initialize import convert_vectors
 
-    Worked in chunks so memory stays bounded; chunks overlap by ``window`` tokens so no
-    pair is lost or counted twice."""
-    total = sp.csr_matrix((vocab_size, vocab_size), dtype=np.float64)
-    n = stream.ids.size
-    for start in range(0, n, chunk):
-        stop = min(n, start + chunk + window)
-        cid, cseg, cword = stream.ids[start:stop], stream.segs[start:stop], stream.words[start:stop]
-        owned = min(chunk, n - start)  # left positions this chunk is responsible for
-        rows: list[npt.NDArray[np.int32]] = []
-        cols: list[npt.NDArray[np.int32]] = []
-        vals: list[npt.NDArray[np.float64]] = []
-        for d in range(1, window + 1):
-            left = cid[: max(0, min(owned, cid.size - d))]
-            right = cid[d : d + left.size]
-            m = left.size
-            ok = (cseg[:m] == cseg[d : d + m]) & (cword[:m] != cword[d : d + m]) & keep[left] & keep[right]
-            a, b = left[ok], right[ok]
-            w = np.full(a.size, 1.0 / d)
-            rows += [a, b]
-            cols += [b, a]
-            vals += [w, w]
-        mat = sp.coo_matrix(
-            (np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))),
-            shape=(vocab_size, vocab_size),
-        ).tocsr()
-        total = total + mat
-    total.sum_duplicates()
-    return total
+    nlp = spacy.blank("nb")
+    convert_vectors(nlp, vectors_path, truncate=0, prune=-1, mode="floret")
+    vocab: dict[str, int] = tokenizer.get_vocab()
+    tokens = sorted(vocab, key=vocab.__getitem__)
+    table = np.asarray(nlp.vocab.vectors.get_batch([t.removeprefix("##") for t in tokens]), dtype=np.float64)
+    return table.astype(np.float32)
 
 
-def ppmi(counts: sp.csr_matrix, alpha: float) -> sp.csr_matrix:
-    """Positive PMI with context-distribution smoothing (Levy, Goldberg & Dagan 2015).
-
-    Raising context counts to ``alpha`` < 1 dampens PMI's bias towards rare contexts."""
-    counts = counts.tocsr().astype(np.float64)
-    row = np.asarray(counts.sum(axis=1)).ravel()
-    col = np.asarray(counts.sum(axis=0)).ravel()
-    total = row.sum()
-    col_alpha = col**alpha
-    p_ctx = col_alpha / col_alpha.sum()
-    coo = counts.tocoo()
-    with np.errstate(divide="ignore"):
-        pmi = np.log(coo.data / total) - np.log(row[coo.row] / total) - np.log(p_ctx[coo.col])
-    keep = pmi > 0
-    return sp.csr_matrix((pmi[keep].astype(np.float32), (coo.row[keep], coo.col[keep])), shape=counts.shape)
-
-
-def randomized_svd(
-    mat: sp.csr_matrix, k: int, oversample: int, power_iters: int, seed: int
-) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
-    """Seeded randomized truncated SVD (Halko et al. 2011); returns U[:, :k] and S[:k].
-
-    Written out here instead of using scikit-learn to keep the dependency list short; signs
-    are fixed so the output does not depend on LAPACK's sign choice."""
-    rng = np.random.default_rng(seed)
-    n_cols = mat.shape[1]
-    omega = rng.standard_normal((n_cols, k + oversample))
-    mat64 = mat.astype(np.float64)
-    q, _ = np.linalg.qr(mat64 @ omega)
-    for _ in range(power_iters):
-        z, _ = np.linalg.qr(mat64.T @ q)
-        q, _ = np.linalg.qr(mat64 @ z)
-    small = (mat64.T @ q).T  # (k+p) x n_cols  == Q^T A
-    u_small, s, _ = np.linalg.svd(small, full_matrices=False)
-    u = q @ u_small[:, :k]
-    s = s[:k]
-    signs = np.sign(u[np.abs(u).argmax(axis=0), np.arange(k)])
-    signs[signs == 0] = 1.0
-    return u * signs, s
-
-
-def token_vectors(
-    u: npt.NDArray[np.float64],
-    s: npt.NDArray[np.float64],
-    unigram: npt.NDArray[np.float64],
-    keep: npt.NDArray[np.bool_],
-    sv_power: float,
-    sif_a: float,
+def initial_weights(
+    table: npt.NDArray[np.float32], counts: npt.NDArray[np.float64], keep: npt.NDArray[np.bool_], sif_a: float
 ) -> npt.NDArray[np.float32]:
-    """U * S**sv_power, centred, row-normalised, then scaled by the SIF weight a / (a + p(token)).
+    """Centre, row-normalise, then scale each row by the SIF weight a / (a + p(token)).
 
-    Centring removes the shared "frequent word" direction; the SIF scale makes the plain mean
-    in StaticEmbedding behave like a frequency-weighted mean (function words count little)."""
-    vec = u * (s**sv_power)[None, :]
-    has = keep & (np.linalg.norm(vec, axis=1) > 0)
-    vec[~has] = 0.0
-    weights = unigram[has] / unigram[has].sum()
-    vec[has] -= weights @ vec[has]
+    Centring removes the shared "frequent word" direction; the SIF scale makes the plain
+    mean in StaticEmbedding behave like a frequency-weighted mean."""
+    vec = table.astype(np.float64)
+    vec[~keep] = 0.0
+    p = counts / max(counts.sum(), 1.0)
+    vec[keep] -= (p[keep] / p[keep].sum()) @ vec[keep]
     norms = np.linalg.norm(vec, axis=1, keepdims=True)
     vec = np.divide(vec, norms, out=np.zeros_like(vec), where=norms > 0)
-    p = unigram / max(unigram.sum(), 1.0)
-    sif = sif_a / (sif_a + p)
-    vec *= sif[:, None]
-    vec[~has] = 0.0
-    result: npt.NDArray[np.float32] = vec.astype(np.float32)
-    return result
-
-
-# --------------------------------------------------------------------------- model + reports
+    vec *= (sif_a / (sif_a + p))[:, None]
+    vec[~keep] = 0.0
+    return vec.astype(np.float32)
 
 
 def make_model(tokenizer: Tokenizer, weights: npt.NDArray[np.float32]) -> SentenceTransformer:
@@ -479,35 +211,146 @@ def make_model(tokenizer: Tokenizer, weights: npt.NDArray[np.float32]) -> Senten
     return SentenceTransformer(modules=[module], device="cpu")
 
 
-MODEL_CARD = """# nb-static-v0
+# --------------------------------------------------------------------------- training data
 
-Offline Norwegian (Bokmål/Nynorsk) static sentence encoder for ROP-veiviser retrieval.
-Built by `{script}`; see `build_manifest.json` for inputs, parameters and hashes.
 
-- Tokenizer: lowercase WordPiece, {vocab} tokens, æ/ø/å kept.
-- Vectors: {dim}-d PPMI (window {window}, alpha {alpha}) + randomized SVD (U*S^{sv_power}),
-  centred, row-normalised, SIF-weighted (a={sif_a}); punctuation and special tokens are zero.
-- Sentence vector = mean of token vectors (StaticEmbedding); normalise before cosine/IP.
-- Trained on NoReC (CC BY-NC 4.0 texts; trained weights may be used freely), NDT nob+nno
-  and the two ROP seed texts. No corpus text is included.
+def load_questions(training_dir: Path) -> list[dict[str, Any]]:
+    """All training questions (``questions_*.yml``), in file order."""
+    questions: list[dict[str, Any]] = []
+    for path in sorted(training_dir.glob("questions_*.yml")):
+        questions.extend(yaml.safe_load(path.read_text(encoding="utf-8"))["questions"])
+    return questions
 
-```python
-from sentence_transformers import SentenceTransformer
-model = SentenceTransformer("knowledge/models/nb-static-v0", device="cpu")
-emb = model.encode(["Hvem har ansvaret for individuell plan?"], normalize_embeddings=True)
-```
-"""
+
+def load_paraphrases(training_dir: Path) -> list[tuple[str, str]]:
+    """Paraphrase pairs (bokmål <-> nynorsk, abbreviations, everyday <-> guideline words)."""
+    data = yaml.safe_load((training_dir / "paraphrases.yml").read_text(encoding="utf-8"))
+    return [(str(a), str(b)) for a, b in data["pairs"]]
+
+
+def split_questions(
+    questions: list[dict[str, Any]], fraction: float, seed: int
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Seeded split into (train, held back); held-back questions only pick the epoch count."""
+    order = list(range(len(questions)))
+    random.Random(seed).shuffle(order)
+    n_dev = round(len(questions) * fraction)
+    dev = set(order[:n_dev])
+    return [q for i, q in enumerate(questions) if i not in dev], [q for i, q in enumerate(questions) if i in dev]
+
+
+def training_pairs(
+    questions: list[dict[str, Any]], paraphrases: list[tuple[str, str]], passages: dict[str, Passage]
+) -> list[Pair]:
+    """Question -> each passage that answers it, and paraphrases in both directions."""
+    pairs = [Pair(str(q["q"]), passages[pid].search_text(), pid) for q in questions for pid in q["answers"]]
+    for n, (a, b) in enumerate(paraphrases):
+        pairs += [Pair(a, b, f"para:{n}"), Pair(b, a, f"para:{n}")]
+    return pairs
+
+
+# --------------------------------------------------------------------------- fine-tuning
+
+
+def retrieval_scores(
+    model: SentenceTransformer, questions: list[dict[str, Any]], passages: dict[str, Passage]
+) -> dict[str, float]:
+    """hit@1, hit@3 and MRR of the encoder alone over all passages (any listed answer counts)."""
+    ids = list(passages)
+    doc = model.encode([passages[i].search_text() for i in ids], normalize_embeddings=True, convert_to_numpy=True)
+    qv = model.encode([str(q["q"]) for q in questions], normalize_embeddings=True, convert_to_numpy=True)
+    order = np.argsort(-(qv @ doc.T), axis=1, kind="stable")
+    hit1 = hit3 = rr = 0.0
+    for row, q in zip(order, questions, strict=True):
+        ranks = [r for r, idx in enumerate(row) if ids[idx] in q["answers"]]
+        best = ranks[0] if ranks else len(ids)
+        hit1 += best < 1
+        hit3 += best < 3
+        rr += 1.0 / (best + 1)
+    n = max(len(questions), 1)
+    return {"hit@1": round(hit1 / n, 4), "hit@3": round(hit3 / n, 4), "mrr": round(rr / n, 4)}
+
+
+def batches_without_clashes(pairs: list[Pair], size: int, rng: random.Random) -> list[list[Pair]]:
+    """Shuffle, then fill batches so no two pairs of a batch share a group: a passage must
+    never be the negative of a question it answers."""
+    pool = pairs[:]
+    rng.shuffle(pool)
+    batches: list[list[Pair]] = []
+    while pool:
+        batch: list[Pair] = []
+        groups: set[str] = set()
+        rest: list[Pair] = []
+        for pair in pool:
+            if len(batch) < size and pair.group not in groups:
+                batch.append(pair)
+                groups.add(pair.group)
+            else:
+                rest.append(pair)
+        batches.append(batch)
+        pool = rest
+    return batches
+
+
+def fine_tune(
+    model: SentenceTransformer,
+    pairs: list[Pair],
+    dev: list[dict[str, Any]],
+    passages: dict[str, Passage],
+    cfg: BuildConfig,
+    log: Any,
+) -> list[dict[str, Any]]:
+    """Train with a symmetric in-batch-negatives loss; keep the weights of the best held-back
+    MRR. Returns the per-epoch history for the manifest."""
+    import torch
+
+    torch.manual_seed(cfg.seed)
+    rng = random.Random(cfg.seed)
+    optimizer = torch.optim.Adam(model.parameters(), lr=cfg.learning_rate)
+    history = [{"epoch": 0, **retrieval_scores(model, dev, passages)}]
+    best = (history[0]["mrr"], {k: v.detach().clone() for k, v in model.state_dict().items()}, 0)
+    log(f"epoch 0 held-back {history[0]}")
+    for epoch in range(1, cfg.epochs + 1):
+        model.train()
+        total = 0.0
+        batches = batches_without_clashes(pairs, cfg.batch_size, rng)
+        for batch in batches:
+            anchors = model(model.preprocess([p.anchor for p in batch]))["sentence_embedding"]
+            positives = model(model.preprocess([p.positive for p in batch]))["sentence_embedding"]
+            a = torch.nn.functional.normalize(anchors, dim=1)
+            b = torch.nn.functional.normalize(positives, dim=1)
+            logits = cfg.scale * a @ b.T
+            target = torch.arange(len(batch))
+            loss = (
+                torch.nn.functional.cross_entropy(logits, target) + torch.nn.functional.cross_entropy(logits.T, target)
+            ) / 2
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+            total += float(loss.detach())
+        model.eval()
+        scores = retrieval_scores(model, dev, passages)
+        history.append({"epoch": epoch, "loss": round(total / len(batches), 4), **scores})
+        log(f"epoch {epoch} {history[-1]}")
+        if scores["mrr"] > best[0]:
+            best = (scores["mrr"], {k: v.detach().clone() for k, v in model.state_dict().items()}, epoch)
+    model.load_state_dict(best[1])
+    log(f"kept epoch {best[2]} (held-back MRR {best[0]})")
+    return history
+
+
+# --------------------------------------------------------------------------- reports + manifest
 
 
 def nearest_neighbours(
     tokenizer: Tokenizer, weights: npt.NDArray[np.float32], words: Iterable[str], k: int = 8
-) -> dict[str, list[tuple[str, float]]]:
+) -> dict[str, list[str]]:
     """Cosine neighbours of whole-word tokens, as a quick look at vector quality."""
     vocab: dict[str, int] = tokenizer.get_vocab()
     inv = {i: t for t, i in vocab.items()}
     norms = np.linalg.norm(weights, axis=1)
     unit = np.divide(weights, norms[:, None], out=np.zeros_like(weights), where=norms[:, None] > 0)
-    out: dict[str, list[tuple[str, float]]] = {}
+    out: dict[str, list[str]] = {}
     for word in words:
         idx = vocab.get(word)
         if idx is None or norms[idx] == 0:
@@ -516,180 +359,141 @@ def nearest_neighbours(
         sims = unit @ unit[idx]
         sims[idx] = -np.inf
         best = np.argsort(-sims, kind="stable")[:k]
-        out[word] = [(inv[int(i)], round(float(sims[i]), 3)) for i in best]
+        out[word] = [f"{inv[int(i)]} {float(sims[i]):.3f}" for i in best]
     return out
 
 
-def sentence_checks(model: SentenceTransformer) -> list[dict[str, Any]]:
-    """Cosine of related vs unrelated sentence pairs: related pairs must score higher."""
-    results: list[dict[str, Any]] = []
-    for kind, a, b in SENTENCE_PAIRS:
-        emb = model.encode([a, b], normalize_embeddings=True, convert_to_numpy=True)
-        results.append({"kind": kind, "a": a, "b": b, "cosine": round(float(emb[0] @ emb[1]), 4)})
-    return results
+def file_records(folder: Path, files: Sequence[Path]) -> list[dict[str, str | int]]:
+    """File, size and sha256 of each path (relative to ``folder``)."""
+    return [
+        {"file": p.relative_to(folder).as_posix(), "bytes": p.stat().st_size, "sha256": sha256_file(p)} for p in files
+    ]
 
 
-def write_manifest(
-    out: Path,
-    cfg: BuildConfig,
-    vocab_size: int,
-    inputs: list[dict[str, str | int]],
-    token_counts: dict[str, int],
-    build_seconds: float,
-    checks: list[dict[str, Any]],
-    neighbours: dict[str, list[tuple[str, float]]],
-) -> None:
-    """Record inputs, parameters and output hashes so a model file can be traced and rebuilt."""
-    import scipy
-    import sentence_transformers
-    import tokenizers
+MODEL_CARD = """# {name}
+
+Offline Norwegian (Bokmål/Nynorsk) static sentence encoder for ROP-veiviser retrieval.
+Built by `{script}`; `build_manifest.json` lists inputs, parameters, scores and hashes.
+
+- Tokenizer: lowercase WordPiece, {vocab} tokens, æ/ø/å kept, trained on NoReC, NDT and the seeds.
+- Vectors: {dim}-d, initialised from the project's floret word vectors (`{vectors}`),
+  centred, row-normalised, SIF-weighted (a={sif_a}); then fine-tuned with an in-batch
+  negatives loss on {n_pairs} question->passage and paraphrase pairs from `knowledge/training`
+  (never on `knowledge/eval`). Kept epoch {epoch} of {epochs} by held-back MRR.
+- Sentence vector = mean of token vectors (StaticEmbedding); normalise before cosine/IP.
+- No corpus text is included.
+
+```python
+from sentence_transformers import SentenceTransformer
+model = SentenceTransformer("{out}", device="cpu")
+emb = model.encode(["Hvem har ansvaret for individuell plan?"], normalize_embeddings=True)
+```
+"""
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    """Command-line options; the defaults are the settings of the shipped model."""
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
+    parser.add_argument("--shared", type=Path, default=Path("../shared"), help="shared material dir")
+    parser.add_argument("--vectors", type=Path, default=Path("knowledge/models/nb-floret-v1/vectors.floret.gz"))
+    parser.add_argument("--out", type=Path, default=Path("knowledge/models/nb-static-v1"), help="output model dir")
+    parser.add_argument("--seed", type=int, default=BuildConfig.seed)
+    parser.add_argument("--epochs", type=int, default=BuildConfig.epochs)
+    parser.add_argument("--learning-rate", type=float, default=BuildConfig.learning_rate)
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the whole build; returns a process exit code."""
     import torch
 
-    files: list[dict[str, str | int]] = []
-    total_bytes = 0
-    for path in sorted(p for p in out.rglob("*") if p.is_file() and p.name != "build_manifest.json"):
-        size = path.stat().st_size
-        total_bytes += size
-        files.append({"file": str(path.relative_to(out)), "bytes": size, "sha256": sha256_file(path)})
-    weights = out / "model.safetensors"
+    args = parse_args(argv)
+    cfg = BuildConfig(seed=args.seed, epochs=args.epochs, learning_rate=args.learning_rate)
+    t0 = time.perf_counter()
+
+    def log(msg: str) -> None:
+        print(f"[{time.perf_counter() - t0:6.1f}s] {msg}", file=sys.stderr, flush=True)
+
+    torch.set_num_threads(1)
+    torch.use_deterministic_algorithms(True)
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "true")
+    inputs = find_inputs(args.shared)
+    tokenizer = train_tokenizer(inputs, cfg)
+    log(f"tokenizer trained: {tokenizer.get_vocab_size()} tokens")
+    counts = token_counts(tokenizer, inputs)
+    keep = content_mask(tokenizer)
+    weights = initial_weights(floret_token_vectors(tokenizer, args.vectors), counts, keep, cfg.sif_a)
+    model = make_model(tokenizer, weights)
+    log(f"initialised {weights.shape} from {args.vectors}")
+
+    _, found = load_sources(SOURCES_DIR)
+    passages = {p.id: p for p in found}
+    train_q, dev_q = split_questions(load_questions(TRAINING_DIR), cfg.dev_fraction, cfg.seed)
+    pairs = training_pairs(train_q, load_paraphrases(TRAINING_DIR), passages)
+    log(f"{len(train_q)} training questions, {len(dev_q)} held back, {len(pairs)} pairs")
+    history = fine_tune(model, pairs, dev_q, passages, cfg, log)
+    kept = max(history, key=lambda h: (h["mrr"], -h["epoch"]))
+
+    out: Path = args.out
+    out.mkdir(parents=True, exist_ok=True)
+    model.save(str(out), create_model_card=False)
+    final = model[0].embedding.weight.detach().numpy()
+    (out / "README.md").write_text(
+        MODEL_CARD.format(
+            name=out.name,
+            script=SCRIPT_NAME,
+            vocab=tokenizer.get_vocab_size(),
+            dim=final.shape[1],
+            vectors=args.vectors.as_posix(),
+            sif_a=cfg.sif_a,
+            n_pairs=len(pairs),
+            epoch=kept["epoch"],
+            epochs=cfg.epochs,
+            out=out.as_posix(),
+        ),
+        encoding="utf-8",
+    )
+    for path in out.iterdir():  # safetensors writes 0600; the model is not a secret
+        if path.is_file():
+            path.chmod(0o644)
+    outputs = sorted(p for p in out.rglob("*") if p.is_file() and p.name != "build_manifest.json")
+    training_files = sorted(TRAINING_DIR.glob("*.yml"))
     manifest = {
         "script": SCRIPT_NAME,
-        "seed": cfg.seed,
-        "vocab_size": vocab_size,
-        "dimension": cfg.dim,
-        "dtype": "float32",
         "config": asdict(cfg),
-        "tokens_used": token_counts,
-        "inputs": inputs,
-        "outputs": files,
-        "weights_sha256": sha256_file(weights),
-        "total_output_bytes_without_manifest": total_bytes,
-        "sentence_checks": checks,
-        "neighbours": {word: [f"{tok} {cos:.3f}" for tok, cos in nbrs] for word, nbrs in neighbours.items()},
-        "build_seconds": round(build_seconds, 1),
-        "built_at_utc": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "vocab_size": tokenizer.get_vocab_size(),
+        "dimension": int(final.shape[1]),
+        "dtype": "float32",
+        "inputs": inputs.records(),
+        "vectors": file_records(Path("."), [args.vectors]),
+        "training_data": {
+            "files": file_records(Path("."), training_files),
+            "questions_train": len(train_q),
+            "questions_held_back": len(dev_q),
+            "pairs": len(pairs),
+        },
+        "held_back_scores": history,
+        "kept_epoch": kept["epoch"],
+        "outputs": file_records(out, outputs),
+        "total_output_bytes_without_manifest": sum(p.stat().st_size for p in outputs),
+        "neighbours": nearest_neighbours(tokenizer, final, PROBE_WORDS),
+        "build_seconds": round(time.perf_counter() - t0, 1),
         "versions": {
             "python": platform.python_version(),
             "numpy": np.__version__,
-            "scipy": scipy.__version__,
             "torch": torch.__version__,
-            "tokenizers": tokenizers.__version__,
-            "sentence_transformers": sentence_transformers.__version__,
+            "tokenizers": __import__("tokenizers").__version__,
+            "sentence_transformers": __import__("sentence_transformers").__version__,
         },
     }
     (out / "build_manifest.json").write_text(
         json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
     )
-
-
-# --------------------------------------------------------------------------- main
-
-
-def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
-    """Command-line options; the defaults are the settings of the shipped model."""
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--shared", type=Path, default=Path("../shared"), help="shared material dir")
-    parser.add_argument("--out", type=Path, default=Path("knowledge/models/nb-static-v0"), help="output model dir")
-    parser.add_argument("--seed", type=int, default=BuildConfig.seed)
-    parser.add_argument("--vocab-size", type=int, default=BuildConfig.vocab_size)
-    parser.add_argument("--dim", type=int, default=BuildConfig.dim)
-    parser.add_argument("--max-norec-tokens", type=int, default=BuildConfig.max_norec_tokens)
-    parser.add_argument("--seed-text-weight", type=int, default=BuildConfig.seed_text_weight)
-    return parser.parse_args(argv)
-
-
-def log(msg: str, t0: float) -> None:
-    """Progress line with elapsed seconds (to stderr, so stdout stays the report)."""
-    print(f"[{time.perf_counter() - t0:6.1f}s] {msg}", file=sys.stderr, flush=True)
-
-
-def main(argv: list[str] | None = None) -> int:
-    """Run the whole build; returns a process exit code."""
-    args = parse_args(argv)
-    cfg = BuildConfig(
-        seed=args.seed,
-        vocab_size=args.vocab_size,
-        dim=args.dim,
-        max_norec_tokens=args.max_norec_tokens,
-        seed_text_weight=args.seed_text_weight,
-    )
-    t0 = time.perf_counter()
-    np.random.seed(cfg.seed)  # nothing should use the global RNG; pinned anyway
-    os.environ.setdefault("TOKENIZERS_PARALLELISM", "true")
-
-    corpus, inputs = load_corpus(args.shared)
-    log(f"read inputs: {len(corpus.ndt)} NDT sentences, {len(corpus.seeds)} seed segments", t0)
-
-    tokenizer = train_tokenizer(corpus, cfg)
-    vocab_size = tokenizer.get_vocab_size()
-    log(f"tokenizer trained: {vocab_size} tokens", t0)
-
-    keep = content_mask(tokenizer)
-    ndt = encode_segments(tokenizer, corpus.ndt)
-    seeds = encode_segments(tokenizer, corpus.seeds)
-    norec = encode_segments(tokenizer, iter_norec_all(corpus.norec_files), cfg.max_norec_tokens)
-    log(f"encoded: ndt={ndt.ids.size} seeds={seeds.ids.size} norec={norec.ids.size} tokens", t0)
-
-    general = TokenStream.concat([ndt, seeds, norec])
-    counts = cooccurrence(general, vocab_size, keep, cfg.window, cfg.chunk_tokens)
-    seed_counts = cooccurrence(seeds, vocab_size, keep, cfg.window, cfg.chunk_tokens)
-    # the seeds are already in `counts` once; add them (weight - 1) more times
-    counts = counts + seed_counts * float(cfg.seed_text_weight - 1)
-    log(f"co-occurrence: {counts.nnz} non-zero pairs", t0)
-
-    pm = ppmi(counts, cfg.cds_alpha)
-    log(f"PPMI: {pm.nnz} positive cells", t0)
-    u, s = randomized_svd(pm, cfg.dim, cfg.svd_oversample, cfg.svd_power_iters, cfg.seed)
-    log("SVD done", t0)
-
-    # SIF weights use the unweighted stream so up-weighted domain words are not penalised
-    unigram = np.bincount(general.ids, minlength=vocab_size).astype(np.float64)
-    weights = token_vectors(u, s, unigram, keep, cfg.sv_power, cfg.sif_a)
-
-    model = make_model(tokenizer, weights)
-    args.out.mkdir(parents=True, exist_ok=True)
-    model.save(str(args.out), create_model_card=False)
-    (args.out / "README.md").write_text(
-        MODEL_CARD.format(
-            script=SCRIPT_NAME,
-            vocab=vocab_size,
-            dim=cfg.dim,
-            window=cfg.window,
-            alpha=cfg.cds_alpha,
-            sv_power=cfg.sv_power,
-            sif_a=cfg.sif_a,
-        ),
-        encoding="utf-8",
-    )
-    for path in args.out.iterdir():  # safetensors writes 0600; the model is not a secret
-        if path.is_file():
-            path.chmod(0o644)
-    log(f"saved model to {args.out}", t0)
-
-    neighbours = nearest_neighbours(tokenizer, weights, PROBE_WORDS)
-    checks = sentence_checks(model)
-    token_counts = {
-        "ndt": int(ndt.ids.size),
-        "seeds": int(seeds.ids.size),
-        "seed_text_weight": cfg.seed_text_weight,
-        "norec": int(norec.ids.size),
-        "total": int(general.ids.size),
-    }
-    write_manifest(args.out, cfg, vocab_size, inputs, token_counts, time.perf_counter() - t0, checks, neighbours)
-
-    print("Nearest neighbours (cosine):")
-    for word, nbrs in neighbours.items():
-        shown = ", ".join(f"{t} {c:.2f}" for t, c in nbrs) or "(not a whole token)"
-        print(f"  {word:8s} -> {shown}")
-    print("Sentence pairs (cosine):")
-    for row in checks:
-        print(f"  {row['kind']:9s} {row['cosine']:+.3f}  {row['a']!r} ~ {row['b']!r}")
-    related = min(r["cosine"] for r in checks if r["kind"] == "related")
-    unrelated = max(r["cosine"] for r in checks if r["kind"] == "unrelated")
-    ok = related > unrelated
-    print(f"Sanity: min related {related:.3f} vs max unrelated {unrelated:.3f} -> {'OK' if ok else 'FAIL'}")
-    log("done", t0)
-    return 0 if ok else 1
+    print(f"encoder {out}: kept epoch {kept['epoch']}, held-back {json.dumps(kept)}")
+    for word, nbrs in manifest["neighbours"].items():
+        print(f"  {word:12s} -> {', '.join(nbrs) or '(not a whole token)'}")
+    log("done")
+    return 0
 
 
 if __name__ == "__main__":
