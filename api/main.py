@@ -17,9 +17,9 @@ from api.limits import BodySizeLimit
 from api.routes import ask, chat, health, pages
 from api.settings import Settings
 from api.upstream import RasaGateway
-from knowledge.encoder import EncoderLoadError
 from knowledge.engine import Answerer, create_engine
 from knowledge.index import StaleIndexError
+from knowledge.loaders import ModelLoadError
 
 logger = logging.getLogger(__name__)
 
@@ -38,7 +38,7 @@ def create_app(settings: Settings | None = None, engine: Answerer | None = None)
             except (StaleIndexError, FileNotFoundError) as error:
                 logger.error("knowledge index not loaded: %s", error)
                 app.state.engine_error = "kunnskapsindeksen mangler eller er utdatert (kjør make index)"
-            except EncoderLoadError as error:
+            except ModelLoadError as error:
                 logger.error("encoder not loaded: %s", error)
                 app.state.engine_error = "språkmodellen for søk kan ikke lastes (se loggen)"
         async with httpx.AsyncClient(timeout=settings.upstream_timeout_seconds) as client:

@@ -6,9 +6,9 @@ import argparse
 import json
 import sys
 
-from knowledge.encoder import load_encoder
 from knowledge.engine import create_engine
 from knowledge.index import StaleIndexError, build_index, check_index
+from knowledge.loaders import load_encoder
 from knowledge.settings import KnowledgeSettings
 
 

@@ -6,9 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from knowledge.encoder import Encoder, load_encoder
+from knowledge.encoder import Encoder
 from knowledge.engine import KnowledgeEngine, create_engine
 from knowledge.index import build_index
+from knowledge.loaders import load_encoder
 from knowledge.settings import KnowledgeSettings
 
 

@@ -1,0 +1,84 @@
+"""Which Norwegian language models to load, in one place, with errors that say what to do.
+
+Order, for users with and without internet alike:
+- spaCy: a configured pipeline (package name or path), else the official ``nb_core_news_md``,
+  then ``nb_core_news_sm`` if installed, else the project's ``nb_rop_core`` (built from NDT
+  by ``make models``, installed from ``knowledge/models/spacy`` by ``make install``);
+- sentence encoder: a configured sentence-transformers model name or local path, else the
+  project's encoder in ``knowledge/models``.
+"""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from knowledge.encoder import Encoder, SentenceTransformerEncoder
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+
+OFFICIAL_SPACY: tuple[str, ...] = ("nb_core_news_md", "nb_core_news_sm")
+PROJECT_SPACY = "nb_rop_core"
+PROJECT_SPACY_WHEELS = "knowledge/models/spacy"
+
+
+class ModelLoadError(RuntimeError):
+    """A language model could not be loaded; the message says what to install or rebuild."""
+
+
+def spacy_candidates(configured: str = "") -> tuple[str, ...]:
+    """The pipelines to try, best first."""
+    return (configured,) if configured else (*OFFICIAL_SPACY, PROJECT_SPACY)
+
+
+def load_spacy(configured: str = "") -> Language:
+    """Load the first available Norwegian spaCy pipeline of `spacy_candidates`."""
+    import spacy
+
+    for name in spacy_candidates(configured):
+        if not (spacy.util.is_package(name) or Path(name).is_dir()):
+            continue
+        try:
+            with warnings.catch_warnings():
+                # nb_rop_core is trained with spaCy 3.4 for Rasa; spaCy 3.8 loads it and warns (W095).
+                warnings.filterwarnings("ignore", message=r"\[W095\]")
+                return spacy.load(name)
+        except Exception as error:  # spaCy raises many types; all mean "this pipeline is broken"
+            raise ModelLoadError(
+                f"The spaCy pipeline {name!r} is installed but cannot be loaded ({error}). "
+                f"Reinstall it: `pip install --force-reinstall {PROJECT_SPACY_WHEELS}/nb_rop_core-*.whl` "
+                "(or `make install`), or rebuild it with `make models`."
+            ) from error
+    if configured:
+        raise ModelLoadError(
+            f"The configured spaCy pipeline {configured!r} is not installed. Install it, or unset SPACY_MODEL "
+            f"to use {' / '.join(spacy_candidates())}."
+        )
+    raise ModelLoadError(
+        "No Norwegian spaCy pipeline is installed. Run `make install` (it installs the project's "
+        f"{PROJECT_SPACY} from {PROJECT_SPACY_WHEELS}), or with internet `python -m spacy download nb_core_news_sm`."
+    )
+
+
+def load_encoder(spec: str) -> Encoder:
+    """Load a local model directory, or a model by name (needs the model hub or its local cache)."""
+    from sentence_transformers import SentenceTransformer  # heavy: imported only when a model is loaded
+
+    path = Path(spec)
+    if not path.exists() and spec.startswith((".", "/", "~")):
+        raise ModelLoadError(
+            f"Encoder directory {spec} does not exist. Restore it with `git checkout knowledge/models` "
+            "or rebuild it with `make models`, or set ENCODER to another model."
+        )
+    try:
+        model = SentenceTransformer(str(path) if path.exists() else spec, device="cpu")
+    except Exception as error:  # the library raises many types; all mean "cannot load"
+        raise ModelLoadError(
+            f"Could not load encoder {spec!r}: {error}. For the project's encoder run `git checkout knowledge/models` "
+            "or `make models`. For a hub model, download it once with internet "
+            "(`python -c \"from sentence_transformers import SentenceTransformer as S; S('<name>')\"`, "
+            "HF_HUB_OFFLINE=0), or set ENCODER to a local model directory."
+        ) from error
+    return SentenceTransformerEncoder(model)

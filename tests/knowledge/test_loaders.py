@@ -1,0 +1,59 @@
+"""Models load in the documented order, and a missing or broken one says what to do."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import spacy
+
+from knowledge.loaders import ModelLoadError, load_encoder, load_spacy, spacy_candidates
+
+
+def test_official_pipelines_are_preferred_and_the_project_pipeline_is_the_fallback() -> None:
+    assert spacy_candidates() == ("nb_core_news_md", "nb_core_news_sm", "nb_rop_core")
+    assert spacy_candidates("my_pipeline") == ("my_pipeline",)
+
+
+def test_without_official_pipelines_the_project_pipeline_is_loaded_and_tags_norwegian() -> None:
+    nlp = load_spacy()
+    assert nlp.meta["name"] == "rop_core" and nlp.lang == "nb"
+    doc = nlp("Kari Nordmann flyttet til Bergen, og kommunene har ansvaret for boligene.")
+    assert [t.lemma_ for t in doc if t.text in ("kommunene", "boligene")] == ["kommune", "bolig"]
+    assert ("Kari Nordmann", "PER") in [(e.text, e.label_) for e in doc.ents]
+
+
+def test_an_installed_official_pipeline_wins(monkeypatch: pytest.MonkeyPatch) -> None:
+    loaded: list[str] = []
+    monkeypatch.setattr(spacy.util, "is_package", lambda name: name in ("nb_core_news_sm", "nb_rop_core"))
+    monkeypatch.setattr(spacy, "load", lambda name: loaded.append(name) or spacy.blank("nb"))
+    load_spacy()
+    assert loaded == ["nb_core_news_sm"]
+
+
+def test_no_pipeline_installed_names_what_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(spacy.util, "is_package", lambda name: False)
+    with pytest.raises(ModelLoadError, match=r"make install.*nb_core_news_sm"):
+        load_spacy()
+
+
+def test_a_configured_pipeline_that_is_missing_is_named() -> None:
+    with pytest.raises(ModelLoadError, match="nb_core_news_lg.*not installed"):
+        load_spacy("nb_core_news_lg")
+
+
+def test_a_corrupt_pipeline_folder_asks_for_a_reinstall_or_rebuild(tmp_path: Path) -> None:
+    (tmp_path / "config.cfg").write_text("[nlp\nthis is not a config", encoding="utf-8")
+    with pytest.raises(ModelLoadError, match="make models"):
+        load_spacy(str(tmp_path))
+
+
+def test_a_missing_encoder_folder_says_how_to_restore_it(tmp_path: Path) -> None:
+    with pytest.raises(ModelLoadError, match="git checkout knowledge/models"):
+        load_encoder(str(tmp_path / "gone"))
+
+
+def test_a_corrupt_encoder_folder_is_reported_not_crashed_on(tmp_path: Path) -> None:
+    (tmp_path / "modules.json").write_text("{not json", encoding="utf-8")
+    with pytest.raises(ModelLoadError, match="make models"):
+        load_encoder(str(tmp_path))
