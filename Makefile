@@ -12,7 +12,9 @@ PY := $(VENV)/bin/python
 RASA := $(RASA_VENV)/bin/rasa
 MODEL := models/rop-veiviser.tar.gz
 INDEX := var/index/manifest.json
-ENCODER_DIR := knowledge/models/nb-static-v0
+ENCODER_DIR := knowledge/models/nb-static-v1
+VECTORS := knowledge/models/nb-floret-v1/vectors.floret.gz
+SPACY_WHEEL := $(wildcard knowledge/models/spacy/nb_rop_core-*.whl)
 RASA_INPUTS := config.yml $(shell find bot data/nlu -name '*.yml' 2>/dev/null)
 KNOWLEDGE_INPUTS := $(wildcard knowledge/sources/*.md) knowledge/synonyms.yml $(wildcard $(ENCODER_DIR)/*)
 RASA_DATA := --domain bot/domain.yml --data data/nlu bot/rules bot/stories --config config.yml
@@ -31,18 +33,20 @@ help: ## List the targets
 
 install: $(VENV)/.installed $(RASA_VENV)/.installed .env ## Create both Python environments and .env
 
-$(VENV)/.installed: requirements/services.txt
+$(VENV)/.installed: requirements/services.txt $(SPACY_WHEEL)
 	@echo "==> services environment (Python 3.11) in $(VENV)"
 	test -x $(PY) || "$$(scripts/find_python.sh 3.11)" -m venv $(VENV)
 	$(PY) -m pip install --quiet $(TORCH_SPEC) 2>&1 | $(PIP_QUIET)
 	$(PY) -m pip install --quiet -r requirements/services.txt 2>&1 | $(PIP_QUIET)
+	$(PY) -m pip install --quiet --no-deps --force-reinstall $(SPACY_WHEEL) 2>&1 | $(PIP_QUIET)
 	$(PY) -c "import torch, faiss, sentence_transformers, rasa_sdk, fastapi"
 	touch $@
 
-$(RASA_VENV)/.installed: requirements/rasa.txt
+$(RASA_VENV)/.installed: requirements/rasa.txt $(SPACY_WHEEL)
 	@echo "==> Rasa environment (Python 3.10) in $(RASA_VENV)"
 	test -x $(RASA_VENV)/bin/python || "$$(scripts/find_python.sh 3.10)" -m venv $(RASA_VENV)
 	$(RASA_VENV)/bin/python -m pip install --quiet -r requirements/rasa.txt 2>&1 | $(PIP_QUIET)
+	$(RASA_VENV)/bin/python -m pip install --quiet --no-deps --force-reinstall $(SPACY_WHEEL) 2>&1 | $(PIP_QUIET)
 	$(RASA) --version
 	touch $@
 
@@ -79,8 +83,15 @@ lint: $(VENV)/.installed ## Ruff and mypy
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy
 
-models: $(VENV)/.installed ## Rebuild the offline Norwegian encoder from $(SHARED)/corpora
-	$(PY) scripts/build_encoder.py --shared $(SHARED) --out $(ENCODER_DIR)
+models: install ## Rebuild word vectors, encoder and spaCy pipeline from $(SHARED)/corpora (about 1 h), print scores
+	$(PY) -m pip install --quiet -r requirements/models.txt 2>&1 | $(PIP_QUIET)
+	$(PY) scripts/build_word_vectors.py --shared $(SHARED) --out $(dir $(VECTORS))
+	PYTHONPATH=. $(PY) scripts/build_encoder.py --shared $(SHARED) --vectors $(VECTORS) --out $(ENCODER_DIR)
+	$(RASA_VENV)/bin/python scripts/spacy_pipeline/build.py --shared $(SHARED) --vectors $(VECTORS) \
+		--dest knowledge/models/spacy
+	rm -f $(VENV)/.installed $(RASA_VENV)/.installed
+	$(MAKE) install
+	$(PY) scripts/models_report.py
 
 sources: $(VENV)/.installed ## Re-import the guideline texts from $(SHARED)/seeds (overwrites edits)
 	$(PY) scripts/import_seeds.py --shared $(SHARED) --out knowledge/sources
@@ -90,11 +101,11 @@ lock: ## Re-resolve requirements/*.in into the pinned requirements/*.txt
 	"$$(scripts/find_python.sh 3.11)" -m venv /tmp/rop-lock/services
 	/tmp/rop-lock/services/bin/pip install --quiet $(TORCH_SPEC) -r requirements/services.in 2>&1 | $(PIP_QUIET)
 	(echo "# Locked from requirements/services.in with 'make lock' (Python 3.11); torch is installed separately."; \
-	 /tmp/rop-lock/services/bin/pip freeze | grep -v '^torch==') > requirements/services.txt
+	 /tmp/rop-lock/services/bin/pip freeze | grep -v '^torch==\|^nb.rop.core') > requirements/services.txt
 	"$$(scripts/find_python.sh 3.10)" -m venv /tmp/rop-lock/rasa
 	/tmp/rop-lock/rasa/bin/pip install --quiet -r requirements/rasa.in 2>&1 | $(PIP_QUIET)
 	(echo "# Locked from requirements/rasa.in with 'make lock' (Python 3.10)."; \
-	 /tmp/rop-lock/rasa/bin/pip freeze) > requirements/rasa.txt
+	 /tmp/rop-lock/rasa/bin/pip freeze | grep -v '^nb.rop.core') > requirements/rasa.txt
 
 clean: ## Remove environments, models, index and caches (keeps .env)
 	rm -rf $(VENV) $(RASA_VENV) models var .rasa .pytest_cache .mypy_cache .ruff_cache

@@ -2,8 +2,9 @@
 
 Prints hit@1, hit@3 and MRR for BM25 alone, the encoder alone and the hybrid, per
 question variety; out-of-scope precision and recall, false-answer and false-refusal
-rates at the configured threshold; retrieval latency, encoder load time and encode
-throughput. The questions in knowledge/eval/questions.yml are never used for tuning.
+rates at the configured threshold; retrieval latency, encoder and spaCy load times and
+throughput; then the language models' build-time scores (scripts/models_report.py).
+The questions in knowledge/eval/questions.yml are never used for tuning.
 Usage: python scripts/evaluate.py [--questions knowledge/eval/questions.yml]
 """
 
@@ -22,8 +23,10 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from knowledge.encoder import load_encoder  # noqa: E402
+import models_report  # noqa: E402
+
 from knowledge.engine import KnowledgeEngine, create_engine  # noqa: E402
+from knowledge.loaders import load_encoder, load_spacy  # noqa: E402
 from knowledge.settings import PROJECT_ROOT, KnowledgeSettings  # noqa: E402
 
 SYSTEMS = ("bm25", "dense", "hybrid")
@@ -68,6 +71,9 @@ def retrieval_table(engine: KnowledgeEngine, questions: list[Question]) -> None:
             hit3 = sum(r <= 3 for r in found) / len(found)
             mrr = statistics.fmean(1 / r for r in found)
             print(f"  {system:8} {variety:13} {len(found):4d} {hit1:6.3f} {hit3:6.3f} {mrr:6.3f}")
+    rescued = sum(b > 3 >= h for b, h in zip(ranks[("bm25", "all")], ranks[("hybrid", "all")], strict=True))
+    lost = sum(h > 3 >= b for b, h in zip(ranks[("bm25", "all")], ranks[("hybrid", "all")], strict=True))
+    print(f"  encoder in the hybrid: {rescued} questions moved into the top 3 that BM25 alone missed, {lost} moved out")
 
 
 def scope_table(engine: KnowledgeEngine, questions: list[Question], out_of_scope: list[str]) -> None:
@@ -105,7 +111,18 @@ def speed_table(engine: KnowledgeEngine, settings: KnowledgeSettings, questions:
     print(f"\nSpeed ({len(samples)} questions, in process)")
     p50, p95 = np.percentile(samples, [50, 95])
     print(f"  retrieval p50 {p50:.2f} ms   p95 {p95:.2f} ms")
+    started = time.perf_counter()
+    encoder.encode(texts * 10)
+    per_second = len(texts) * 10 / (time.perf_counter() - started)
     print(f"  encoder load {load_ms:.0f} ms (library already imported)   encode one question {single_ms:.3f} ms")
+    print(f"  encode throughput {per_second:,.0f} questions/s in batches")
+    started = time.perf_counter()
+    nlp = load_spacy(settings.spacy_model)
+    spacy_ms = (time.perf_counter() - started) * 1000
+    started = time.perf_counter()
+    list(nlp.pipe(texts))
+    docs_per_second = len(texts) / (time.perf_counter() - started)
+    print(f"  spaCy {nlp.meta['name']} load {spacy_ms:.0f} ms   {docs_per_second:,.0f} questions/s")
 
 
 def main() -> None:
@@ -119,6 +136,8 @@ def main() -> None:
     retrieval_table(engine, questions)
     scope_table(engine, questions, out_of_scope)
     speed_table(engine, settings, questions)
+    print("\nLanguage models (scores from their build manifests)")
+    print(models_report.report())
 
 
 if __name__ == "__main__":
