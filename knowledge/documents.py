@@ -39,6 +39,11 @@ class Passage:
     headings: tuple[str, ...]
     text: str
     lead: str = ""
+    # Id of the first passage of the recommendation (level-2 section) this passage belongs
+    # to, e.g. the "God samhandling" commentary under "Anbefalinger om samhandling"; "" if none.
+    recommendation: str = ""
+    # Services the passage names (tags from services.yml), set when the knowledge base loads.
+    services: tuple[str, ...] = ()
 
     def search_text(self) -> str:
         """Text used for retrieval: headings and the introducing line help short passages."""
@@ -49,6 +54,7 @@ class Passage:
 class _Section:
     headings: tuple[str, ...]
     slug: str
+    group: str = ""  # slug of the level-2 section this one belongs to (itself if level 2)
     blocks: list[tuple[str, str]] = field(default_factory=list)  # ("para" | "item", text)
 
 
@@ -72,7 +78,7 @@ def _split_front_matter(raw: str, path: Path) -> tuple[dict[str, str], str]:
 def _sections(body: str) -> list[_Section]:
     """Group Markdown blocks under their heading path; repeated headings get -2, -3 slugs."""
     sections: list[_Section] = []
-    path: list[tuple[int, str]] = []
+    path: list[tuple[int, str, str]] = []
     seen: dict[str, int] = {}
     current: _Section | None = None
     paragraph: list[str] = []
@@ -87,11 +93,12 @@ def _sections(body: str) -> list[_Section]:
         if heading:
             end_paragraph()
             level, title = len(heading.group(1)), heading.group(2).strip()
-            path = [(lvl, t) for lvl, t in path if lvl < level] + [(level, title)]
             base = slugify(title)
             seen[base] = seen.get(base, 0) + 1
             slug = base if seen[base] == 1 else f"{base}-{seen[base]}"
-            current = _Section(headings=tuple(t for lvl, t in path if lvl > 1), slug=slug)
+            path = [entry for entry in path if entry[0] < level] + [(level, title, slug)]
+            group = next((sl for lvl, _, sl in path if lvl == 2), "")
+            current = _Section(headings=tuple(t for lvl, t, _ in path if lvl > 1), slug=slug, group=group)
             sections.append(current)
         elif line.startswith("- "):
             end_paragraph()
@@ -156,6 +163,7 @@ def load_document(path: Path) -> tuple[Document, list[Passage]]:
                     headings=section.headings,
                     text=text,
                     lead=lead,
+                    recommendation=f"{document.id}:{section.group}:1" if section.group else "",
                 )
             )
     return document, passages

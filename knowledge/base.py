@@ -1,0 +1,35 @@
+"""The whole knowledge base as content owners edit it, loaded and validated in one call.
+
+Why: sources, service vocabulary and responsibility map are separate plain files, but they
+must agree (a topic cites passages, a passage is tagged with services). Loading them
+together is where that agreement is checked, for `make index` and for the tests alike.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+
+from knowledge.documents import Document, Passage, load_sources
+from knowledge.responsibility import Topic, load_topics
+from knowledge.services import Service, load_services, tag
+from knowledge.settings import KnowledgeSettings
+
+
+@dataclass(frozen=True)
+class KnowledgeBase:
+    """Documents, passages tagged with services, the services and the responsibility map."""
+
+    documents: list[Document]
+    passages: list[Passage]
+    services: dict[str, Service]
+    topics: list[Topic]
+
+
+def load_knowledge_base(settings: KnowledgeSettings) -> KnowledgeBase:
+    """Load and cross-check every content file; raise ValueError/FileNotFoundError naming the problem."""
+    documents, passages = load_sources(settings.sources_dir)
+    services = load_services(settings.services_file)
+    tagged = [dataclasses.replace(p, services=tag(f"{p.lead} {p.text}", services)) for p in passages]
+    topics = load_topics(settings.responsibility_file, tagged, services)
+    return KnowledgeBase(documents=documents, passages=tagged, services=services, topics=topics)
