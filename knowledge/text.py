@@ -1,14 +1,19 @@
-"""Norwegian text normalisation for BM25: spaCy `nb` tokens, stop words, Snowball stems, synonyms."""
+"""Norwegian text normalisation for BM25: spaCy `nb` tokens, stop words, nynorsk variants,
+Snowball stems, synonyms, and (with a lexicon) typo repair and compound splitting."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import snowballstemmer
 import spacy
 import yaml
 from spacy.lang.nb.stop_words import STOP_WORDS
+
+if TYPE_CHECKING:
+    from knowledge.lexicon import Lexicon
 
 # spaCy's list comes from news text; these words carry meaning in the guidelines.
 _CONTENT_WORDS = frozenset(
@@ -78,13 +83,26 @@ def load_synonyms(path: Path) -> dict[str, tuple[str, ...]]:
     return {str(key).lower(): tuple(str(value).lower().split()) for key, value in raw.items()}
 
 
+def load_variants(path: Path) -> dict[str, str]:
+    """Read `variants.yml` (nynorsk/colloquial word -> bokmål word); keys are lower-cased."""
+    if not path.exists():
+        return {}
+    raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    variants = raw.get("variants") or {}
+    bad = [key for key, value in variants.items() if not str(value).strip() or " " in str(value).strip()]
+    if bad:
+        raise ValueError(f"{path}: each variant needs one bokmål word: {bad}")
+    return {str(key).lower(): str(value).lower().strip() for key, value in variants.items()}
+
+
 class Normaliser:
     """Turns text into BM25 terms; the same instance serves indexing and queries."""
 
-    def __init__(self, synonyms: Mapping[str, tuple[str, ...]]) -> None:
+    def __init__(self, synonyms: Mapping[str, tuple[str, ...]], variants: Mapping[str, str] | None = None) -> None:
         self._tokenizer = spacy.blank("nb").tokenizer
         self._stemmer = snowballstemmer.stemmer("norwegian")
         self._synonyms = dict(synonyms)
+        self._variants = dict(variants or {})
 
     def words(self, text: str) -> list[str]:
         """Lower-cased word tokens, hyphenated compounds split into their parts."""
@@ -95,19 +113,33 @@ class Normaliser:
             for part in token.lower_.split("-"):
                 part = part.strip(".,:;!?«»\"'()/")
                 if part:
-                    out.append(part)
+                    out.append(self._variants.get(part, part))
         return out
 
     def stem(self, word: str) -> str:
         """Stem twice: Snowball leaves 'ansvaret'→'ansvar' but 'ansvar'→'ansv'; twice they meet."""
         return str(self._stemmer.stemWord(self._stemmer.stemWord(word)))
 
-    def terms(self, text: str) -> list[str]:
-        """Content terms of `text` with synonym expansions, in order."""
+    def terms(self, text: str, lexicon: Lexicon | None = None, split_known: bool = False) -> list[str]:
+        """Content terms of `text` with synonym expansions, in order.
+
+        With a lexicon, a word whose stem the lexicon lacks is replaced by its closest known
+        spelling, or else its compound parts are added; `split_known` also adds the parts of
+        known compounds (for passages, so "bolig" finds "boligsosialt")."""
         out: list[str] = []
         for word in self.words(text):
             expansions = self._synonyms.get(word, ())
-            if word not in STOP or expansions:
-                out.append(self.stem(word))
+            if word in STOP and not expansions:
+                continue
+            stem = self.stem(word)
+            if lexicon is not None and stem not in lexicon.stems and not expansions:
+                corrected = lexicon.correct(word)
+                if corrected is not None:
+                    word, stem = corrected, self.stem(corrected)
+            out.append(stem)
+            if lexicon is not None and (split_known or stem not in lexicon.stems):
+                parts = lexicon.split(word)
+                if parts is not None:
+                    out.extend(self.stem(part) for part in parts if part not in STOP)
             out.extend(self.stem(w) for w in expansions if w not in STOP)
         return out
