@@ -30,15 +30,17 @@ class ActionAnswerQuestion(Action):
         if question.startswith("/"):  # a button payload carries no question to look up
             question = ""
         answer = self._engine.ask(question, top_k=SOURCES_SHOWN)
+        if answer.reason == "clinical":
+            dispatcher.utter_message(response="utter_no_clinical_advice")
+            return []
         if answer.out_of_scope or answer.answer is None:
             dispatcher.utter_message(response="utter_no_answer")
             return []
         best = answer.sources[0]
-        dispatcher.utter_message(
-            response="utter_answer",
-            document=best.document,
-            section=best.title,
-            quote=answer.answer,
-            json_message={"sources": [dataclasses.asdict(s) for s in answer.sources]},
-        )
+        details: dict[str, Any] = {"document": best.document, "section": best.title, "quote": answer.answer}
+        if answer.short_answer:
+            details |= {"response": "utter_answer_short", "short_answer": answer.short_answer}
+        else:
+            details |= {"response": "utter_answer"}
+        dispatcher.utter_message(json_message={"sources": [dataclasses.asdict(s) for s in answer.sources]}, **details)
         return []

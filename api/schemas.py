@@ -51,13 +51,15 @@ class Button(BaseModel):
 
 
 class SourceOut(BaseModel):
-    """A cited guideline passage."""
+    """A cited guideline passage; `recommendation` is the id of the recommendation it belongs to."""
 
     id: str
     document: str
     title: str
     text: str
     score: float
+    recommendation: str = ""
+    services: list[str] = []
 
 
 class ChatMessage(BaseModel):
@@ -82,12 +84,22 @@ class AskRequest(_Body):
 
 
 class AskResponse(BaseModel):
-    """The engine's answer; `answer` is null when the guidelines do not cover the question."""
+    """The engine's answer; `answer` is null when the guidelines do not cover the question.
+
+    `short_answer` ("Kort svar") names who is responsible when the question matches a topic of
+    the responsibility map; `quotes` are the passages it rests on, word for word. `reason` is
+    "not_covered" or "clinical" (dosing and diagnosis are never answered) when out of scope."""
 
     answer: str | None
     out_of_scope: bool
     confidence: float
     sources: list[SourceOut]
+    short_answer: str | None = None
+    responsible: list[str] = []
+    contributes: list[str] = []
+    topic: str | None = None
+    reason: str | None = None
+    quotes: list[str] = []
 
 
 class HealthResponse(BaseModel):

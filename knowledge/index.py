@@ -1,7 +1,8 @@
-"""Build the search index from the sources and load it back, refusing a stale one.
+"""Build the search index from the knowledge base and load it back, refusing a stale one.
 
-The manifest next to the index records the sources' hashes, the synonym file and
-the encoder, so a change to any of them is detected at load time, not served.
+The manifest next to the index records the hashes of every content file (sources, synonyms,
+variants, services, responsibility map, tuning questions) and the encoder, so a change to
+any of them is detected at load time, not served.
 """
 
 from __future__ import annotations
@@ -14,15 +15,20 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import faiss
+import numpy as np
+import yaml
 
-from knowledge.documents import Passage, load_sources
+from knowledge.base import load_knowledge_base
+from knowledge.calibration import fit
+from knowledge.documents import Passage
 from knowledge.encoder import Encoder, fingerprint
 from knowledge.settings import KnowledgeSettings
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 MANIFEST = "manifest.json"
 PASSAGES = "passages.json"
 VECTORS = "dense.faiss"
+CALIBRATION = "calibration.json"
 
 
 class StaleIndexError(RuntimeError):
@@ -36,28 +42,42 @@ class LoadedIndex:
     passages: list[Passage]
     vectors: faiss.Index
     manifest: dict[str, object]
+    calibration: Path | None = None
 
 
 def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+def _optional_hash(path: Path) -> str | None:
+    return _sha256(path) if path.exists() else None
+
+
 def expected_manifest(settings: KnowledgeSettings) -> dict[str, object]:
-    """What the manifest must say for the current sources, synonyms and encoder."""
+    """What the manifest must say for the current content files and encoder."""
     sources = {p.name: _sha256(p) for p in sorted(settings.sources_dir.glob("*.md"))}
-    synonyms = _sha256(settings.synonyms_file) if settings.synonyms_file.exists() else None
     return {
         "format": FORMAT_VERSION,
         "sources": sources,
-        "synonyms": synonyms,
+        "synonyms": _optional_hash(settings.synonyms_file),
+        "variants": _optional_hash(settings.variants_file),
+        "services": _optional_hash(settings.services_file),
+        "responsibility": _optional_hash(settings.responsibility_file),
+        "tuning": _optional_hash(settings.tuning_file),
         "encoder": {"spec": settings.encoder, "fingerprint": fingerprint(settings.encoder)},
     }
+
+
+def tuning_questions(settings: KnowledgeSettings) -> tuple[list[str], list[str]]:
+    """In-scope and out-of-scope questions for fitting the confidence (never the eval set)."""
+    raw = yaml.safe_load(settings.tuning_file.read_text(encoding="utf-8"))
+    return [q["q"] for q in raw["questions"]], [q["q"] for q in raw["out_of_scope"]]
 
 
 def build_index(settings: KnowledgeSettings, encoder: Encoder) -> dict[str, object]:
     """Encode every passage, write index, passages and manifest; return the manifest."""
     started = time.perf_counter()
-    _, passages = load_sources(settings.sources_dir)
+    passages = load_knowledge_base(settings).passages
     vectors = encoder.encode([p.search_text() for p in passages])
     index = faiss.IndexFlatIP(vectors.shape[1])
     index.add(vectors)
@@ -71,9 +91,31 @@ def build_index(settings: KnowledgeSettings, encoder: Encoder) -> dict[str, obje
     (settings.index_dir / PASSAGES).write_text(
         json.dumps([dataclasses.asdict(p) for p in passages], ensure_ascii=False, indent=1), encoding="utf-8"
     )
+    manifest["calibration"] = _calibrate(settings, encoder, LoadedIndex(passages, index, manifest))
     # The manifest goes last: a build interrupted before this point leaves no valid index.
     (settings.index_dir / MANIFEST).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
     return manifest
+
+
+def _calibrate(settings: KnowledgeSettings, encoder: Encoder, index: LoadedIndex) -> dict[str, object]:
+    """Fit the confidence model on the tuning questions and save it beside the index."""
+    from knowledge.engine import build_engine  # the engine needs this module; import late
+
+    if not settings.tuning_file.exists():
+        return {"fitted": False}
+    engine = build_engine(settings, index, encoder, calibrated=False)
+    answerable, unanswerable = tuning_questions(settings)
+    x = np.array([engine.features(q) for q in [*answerable, *unanswerable]])
+    y = np.array([1.0] * len(answerable) + [0.0] * len(unanswerable))
+    calibration = fit(x, y)
+    calibration.save(settings.index_dir / CALIBRATION)
+    predicted = np.array([calibration.probability(row) >= calibration.threshold for row in x])
+    return {
+        "fitted": True,
+        "questions": len(y),
+        "threshold": calibration.threshold,
+        "tuning_accuracy": round(float((predicted == (y == 1)).mean()), 4),
+    }
 
 
 def check_index(settings: KnowledgeSettings) -> dict[str, object]:
@@ -95,8 +137,11 @@ def load_index(settings: KnowledgeSettings) -> LoadedIndex:
     """Load a current index; a stale or incomplete one raises StaleIndexError."""
     manifest = check_index(settings)
     rows = json.loads((settings.index_dir / PASSAGES).read_text(encoding="utf-8"))
-    passages = [Passage(**(row | {"headings": tuple(row["headings"])})) for row in rows]
+    passages = [
+        Passage(**(row | {"headings": tuple(row["headings"]), "services": tuple(row["services"])})) for row in rows
+    ]
     vectors = faiss.read_index(str(settings.index_dir / VECTORS))
     if vectors.ntotal != len(passages) or manifest.get("passages") != len(passages):
         raise StaleIndexError(f"index in {settings.index_dir} is incomplete; run `make index`")
-    return LoadedIndex(passages=passages, vectors=vectors, manifest=manifest)
+    calibration = settings.index_dir / CALIBRATION
+    return LoadedIndex(passages, vectors, manifest, calibration if calibration.exists() else None)

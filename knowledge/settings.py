@@ -18,6 +18,11 @@ class KnowledgeSettings(BaseSettings):
 
     sources_dir: Path = PROJECT_ROOT / "knowledge" / "sources"
     synonyms_file: Path = PROJECT_ROOT / "knowledge" / "synonyms.yml"
+    variants_file: Path = PROJECT_ROOT / "knowledge" / "variants.yml"
+    services_file: Path = PROJECT_ROOT / "knowledge" / "services.yml"
+    responsibility_file: Path = PROJECT_ROOT / "knowledge" / "responsibility.yml"
+    # Questions (never the evaluation set) the index build fits the confidence model on.
+    tuning_file: Path = PROJECT_ROOT / "knowledge" / "tuning" / "questions.yml"
     index_dir: Path = PROJECT_ROOT / "var" / "index"
     # A local directory (absolute, or relative to the project) or a sentence-transformers
     # model name, which needs the model hub or its local cache.
@@ -25,9 +30,9 @@ class KnowledgeSettings(BaseSettings):
     # A spaCy pipeline (package name or path); empty: nb_core_news_md/sm if installed, else
     # the project's nb_rop_core (see knowledge.loaders).
     spacy_model: str = ""
-    # Below this confidence the engine says it does not know instead of answering. 0.30 gave
-    # the best accuracy on the encoder's held-back training questions + knowledge/training/out_of_scope.yml.
-    answer_threshold: float = 0.3
+    # Overrides the calibrated threshold (var/index/calibration.json) below which the engine
+    # says it does not know; empty = calibrated.
+    answer_threshold: float | None = None
 
     @field_validator("encoder")
     @classmethod

@@ -20,6 +20,6 @@ def test_honcho_and_dotenv_read_every_value_alike() -> None:
 def test_example_values_are_valid_settings() -> None:
     values = {key.lower(): value for key, value in dotenv_values(EXAMPLE).items() if value is not None}
     settings = Settings(_env_file=EXAMPLE)  # type: ignore[call-arg]
-    assert settings.cors_origins == [] and str(settings.answer_threshold) == values["answer_threshold"]
+    assert settings.cors_origins == [] and settings.answer_threshold is None  # calibrated by make index
     assert ActionSettings(_env_file=EXAMPLE).advisor_contact == values["advisor_contact"]  # type: ignore[call-arg]
     assert " " in values["advisor_contact"]

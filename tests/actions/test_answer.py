@@ -22,11 +22,27 @@ def test_answer_quotes_the_passage_and_attaches_its_sources(
     events = _run(ActionAnswerQuestion(engine), dispatcher, tracker_for("Hvem har ansvaret for individuell plan?"))
     assert events == []
     [message] = dispatcher.messages
-    assert message["response"] == "utter_answer"
+    assert message["response"] == "utter_answer_short"
+    assert message["short_answer"].startswith("Kommunen")
     assert "koordinator" in message["quote"]
     sources = message["custom"]["sources"]
     assert sources[0]["text"] == message["quote"]
     assert message["document"] == sources[0]["document"] and message["section"] == sources[0]["title"]
+
+
+def test_question_without_a_mapped_topic_is_quoted_without_a_short_answer(
+    engine: KnowledgeEngine, dispatcher: CollectingDispatcher, tracker_for: Callable[..., Tracker]
+) -> None:
+    _run(ActionAnswerQuestion(engine), dispatcher, tracker_for("Hvordan henger traumer og rus sammen?"))
+    [message] = dispatcher.messages
+    assert message["response"] == "utter_answer" and "traumer" in message["section"]
+
+
+def test_dosing_question_is_sent_to_the_clinician_not_answered(
+    engine: KnowledgeEngine, dispatcher: CollectingDispatcher, tracker_for: Callable[..., Tracker]
+) -> None:
+    _run(ActionAnswerQuestion(engine), dispatcher, tracker_for("Hvor mye metadon skal pasienten ha?"))
+    assert [m["response"] for m in dispatcher.messages] == ["utter_no_clinical_advice"]
 
 
 def test_question_outside_the_guidelines_gets_the_no_answer_response(

@@ -16,9 +16,16 @@ def test_ask_returns_answer_confidence_and_ordered_sources(client: TestClient) -
     assert body["out_of_scope"] is False and 0 < body["confidence"] <= 1
     assert body["answer"] == body["sources"][0]["text"]
     assert len(body["sources"]) == 3
-    assert set(body["sources"][0]) == {"id", "document", "title", "text", "score"}
+    assert set(body["sources"][0]) == {"id", "document", "title", "text", "score", "recommendation", "services"}
     scores = [s["score"] for s in body["sources"]]
     assert scores == sorted(scores, reverse=True)
+    assert body["short_answer"].startswith("Kommunen") and "kommunen" in body["responsible"]
+    assert body["quotes"][0] == body["answer"] and body["reason"] is None
+
+
+def test_dosing_question_is_out_of_scope_with_reason_clinical(client: TestClient) -> None:
+    body = client.post("/api/ask", json={"question": "Hvor mange mg metadon er vanlig startdose?"}).json()
+    assert body["out_of_scope"] is True and body["reason"] == "clinical" and body["answer"] is None
 
 
 def test_question_outside_the_guidelines_is_marked_out_of_scope(client: TestClient) -> None:

@@ -11,7 +11,15 @@ from fastapi.testclient import TestClient
 
 from tests.api.conftest import healthy_rasa
 
-SOURCE = {"id": "rop:x:1", "document": "ROP-retningslinjen", "title": "God samhandling", "text": "Sitat", "score": 0.03}
+SOURCE = {
+    "id": "rop:x:1",
+    "document": "ROP-retningslinjen",
+    "title": "God samhandling",
+    "text": "Sitat",
+    "score": 0.03,
+    "recommendation": "rop:y:1",
+    "services": ["kommunen"],
+}
 
 
 def test_rasa_text_buttons_and_sources_are_merged_into_messages(client_with_rasa: Callable[..., TestClient]) -> None:

@@ -56,3 +56,37 @@ def test_question_without_content_words_gets_no_answer(engine: KnowledgeEngine, 
 def test_top_k_limits_the_sources(engine: KnowledgeEngine) -> None:
     assert len(engine.ask("kriseplan", top_k=1).sources) == 1
     assert len(engine.ask("kriseplan", top_k=5).sources) == 5
+
+
+def test_responsibility_question_gets_a_short_answer_naming_who_is_responsible(engine: KnowledgeEngine) -> None:
+    answer = engine.ask("Hvem har ansvaret for individuell plan?")
+    assert answer.short_answer is not None and answer.short_answer.startswith("Kommunen")
+    assert "kommunen" in answer.responsible
+    assert answer.quotes and answer.quotes[0] == answer.answer
+    assert answer.sources[0].recommendation and "kommunen" in answer.sources[0].services
+
+
+@pytest.mark.parametrize("question", ["Kven har ansvar for bustad?", "bolig ansvar kommune?"])
+def test_nynorsk_and_half_sentences_reach_the_same_topic(engine: KnowledgeEngine, question: str) -> None:
+    answer = engine.ask(question)
+    assert answer.topic is not None and "Bolig" in answer.topic
+    assert any("botilbud" in s.text for s in answer.sources)
+
+
+def test_misspelt_question_is_repaired_towards_the_guidelines_words(engine: KnowledgeEngine) -> None:
+    answer = engine.ask("hvem er kordinator for ip")
+    assert not answer.out_of_scope
+    assert any("koordinator" in s.text for s in answer.sources)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Hvor mye metadon kan jeg gi en ny pasient?",
+        "Hvordan trappe ned benzodiazepiner for en ROP-pasient?",
+        "Kan DPS stille diagnosen schizofreni på telefon?",
+    ],
+)
+def test_clinical_questions_are_never_answered(engine: KnowledgeEngine, question: str) -> None:
+    answer = engine.ask(question)
+    assert answer.out_of_scope and answer.reason == "clinical" and answer.answer is None

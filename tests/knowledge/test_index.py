@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -48,3 +49,16 @@ def test_interrupted_build_without_manifest_is_not_served(sources_copy: Knowledg
     (sources_copy.index_dir / MANIFEST).unlink()
     with pytest.raises(StaleIndexError):
         load_index(sources_copy)
+
+
+def test_edited_responsibility_map_makes_the_index_stale(
+    sources_copy: KnowledgeSettings, encoder: Encoder, tmp_path: Path
+) -> None:
+    edited = tmp_path / "responsibility.yml"
+    edited.write_text(sources_copy.responsibility_file.read_text(encoding="utf-8"), encoding="utf-8")
+    settings = sources_copy.model_copy(update={"responsibility_file": edited})
+    manifest = build_index(settings, encoder)
+    assert manifest["calibration"]["fitted"] is True  # type: ignore[index]
+    edited.write_text(edited.read_text(encoding="utf-8").replace("Kommunen har", "Kommunen har alltid", 1))
+    with pytest.raises(StaleIndexError, match="responsibility"):
+        load_index(settings)

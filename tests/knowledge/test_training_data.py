@@ -32,7 +32,9 @@ def _words(text: str) -> set[str]:
 
 
 def _training_texts() -> list[str]:
-    texts = [q["q"] for q in _questions()]
+    """Everything models or calibration learn from: encoder training data and tuning questions."""
+    tuning = _load(PROJECT_ROOT / "knowledge" / "tuning" / "questions.yml")
+    texts = [q["q"] for q in _questions()] + [q["q"] for q in tuning["questions"] + tuning["out_of_scope"]]
     texts += [q["q"] for q in _load(TRAINING / "out_of_scope.yml")["questions"]]
     texts += [side for pair in _load(TRAINING / "paraphrases.yml")["pairs"] for side in pair]
     return texts
