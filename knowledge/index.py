@@ -64,6 +64,7 @@ def expected_manifest(settings: KnowledgeSettings) -> dict[str, object]:
         "services": _optional_hash(settings.services_file),
         "responsibility": _optional_hash(settings.responsibility_file),
         "tuning": _optional_hash(settings.tuning_file),
+        "extra_out_of_scope": _optional_hash(settings.extra_out_of_scope_file),
         "encoder": {"spec": settings.encoder, "fingerprint": fingerprint(settings.encoder)},
     }
 
@@ -71,7 +72,11 @@ def expected_manifest(settings: KnowledgeSettings) -> dict[str, object]:
 def tuning_questions(settings: KnowledgeSettings) -> tuple[list[str], list[str]]:
     """In-scope and out-of-scope questions for fitting the confidence (never the eval set)."""
     raw = yaml.safe_load(settings.tuning_file.read_text(encoding="utf-8"))
-    return [q["q"] for q in raw["questions"]], [q["q"] for q in raw["out_of_scope"]]
+    unanswerable = [q["q"] for q in raw["out_of_scope"]]
+    if settings.extra_out_of_scope_file.exists():
+        extra = yaml.safe_load(settings.extra_out_of_scope_file.read_text(encoding="utf-8"))
+        unanswerable += [q["q"] for q in extra["questions"]]
+    return [q["q"] for q in raw["questions"]], unanswerable
 
 
 def build_index(settings: KnowledgeSettings, encoder: Encoder) -> dict[str, object]:

@@ -23,6 +23,9 @@ class KnowledgeSettings(BaseSettings):
     responsibility_file: Path = PROJECT_ROOT / "knowledge" / "responsibility.yml"
     # Questions (never the evaluation set) the index build fits the confidence model on.
     tuning_file: Path = PROJECT_ROOT / "knowledge" / "tuning" / "questions.yml"
+    # More unanswerable questions for the same fit (written with the encoder's training data,
+    # which only uses answerable questions).
+    extra_out_of_scope_file: Path = PROJECT_ROOT / "knowledge" / "training" / "out_of_scope.yml"
     index_dir: Path = PROJECT_ROOT / "var" / "index"
     # A local directory (absolute, or relative to the project) or a sentence-transformers
     # model name, which needs the model hub or its local cache.
