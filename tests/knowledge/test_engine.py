@@ -90,3 +90,23 @@ def test_misspelt_question_is_repaired_towards_the_guidelines_words(engine: Know
 def test_clinical_questions_are_never_answered(engine: KnowledgeEngine, question: str) -> None:
     answer = engine.ask(question)
     assert answer.out_of_scope and answer.reason == "clinical" and answer.answer is None
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Hva er telefonnummeret til DPS-et i Kristiansand?",
+        "Hvem leder FACT-teamet i Hammerfest?",
+    ],
+)
+def test_local_facts_the_national_guidelines_cannot_know_are_not_answered(
+    engine: KnowledgeEngine, question: str
+) -> None:
+    assert engine.ask(question).out_of_scope
+
+
+def test_a_question_about_diagnoses_in_the_guidelines_is_not_mistaken_for_clinical_advice(
+    engine: KnowledgeEngine,
+) -> None:
+    answer = engine.ask("Kan kommunen stille diagnoser på psykiske lidelser, eller bare spesialisthelsetjenesten?")
+    assert answer.reason != "clinical"
