@@ -11,11 +11,12 @@ import dataclasses
 import hashlib
 import json
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import faiss
 import numpy as np
+import numpy.typing as npt
 import yaml
 
 from knowledge.base import load_knowledge_base
@@ -29,6 +30,8 @@ MANIFEST = "manifest.json"
 PASSAGES = "passages.json"
 VECTORS = "dense.faiss"
 CALIBRATION = "calibration.json"
+EXAMPLES = "examples.npy"
+EXAMPLE_OWNERS = "examples.json"
 
 
 class StaleIndexError(RuntimeError):
@@ -43,6 +46,9 @@ class LoadedIndex:
     vectors: faiss.Index
     manifest: dict[str, object]
     calibration: Path | None = None
+    # Embedded example questions (knowledge/training) and the passage each one is answered by.
+    examples: npt.NDArray[np.float32] = field(default_factory=lambda: np.zeros((0, 0), dtype=np.float32))
+    example_owners: npt.NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
 
 
 def _sha256(path: Path) -> str:
@@ -64,9 +70,31 @@ def expected_manifest(settings: KnowledgeSettings) -> dict[str, object]:
         "services": _optional_hash(settings.services_file),
         "responsibility": _optional_hash(settings.responsibility_file),
         "tuning": _optional_hash(settings.tuning_file),
+        "examples": {p.name: _sha256(p) for p in _example_files(settings)},
         "extra_out_of_scope": _optional_hash(settings.extra_out_of_scope_file),
         "encoder": {"spec": settings.encoder, "fingerprint": fingerprint(settings.encoder)},
     }
+
+
+def _example_files(settings: KnowledgeSettings) -> list[Path]:
+    return sorted(settings.examples_dir.glob("questions_*.yml"))
+
+
+def example_questions(settings: KnowledgeSettings, passage_ids: list[str]) -> tuple[list[str], list[int]]:
+    """Worker questions written for training, each with the position of its best passage.
+
+    Why: a question is often closer to another question about the same passage than to the
+    passage's formal wording, so the engine also compares with these (nearest neighbours)."""
+    position = {pid: i for i, pid in enumerate(passage_ids)}
+    texts: list[str] = []
+    owners: list[int] = []
+    for path in _example_files(settings):
+        for entry in yaml.safe_load(path.read_text(encoding="utf-8"))["questions"]:
+            if entry["answers"][0] not in position:
+                raise ValueError(f"{path}: {entry['q']!r} cites unknown passage {entry['answers'][0]!r}")
+            texts.append(str(entry["q"]))
+            owners.append(position[entry["answers"][0]])
+    return texts, owners
 
 
 def tuning_questions(settings: KnowledgeSettings) -> tuple[list[str], list[str]]:
@@ -96,7 +124,13 @@ def build_index(settings: KnowledgeSettings, encoder: Encoder) -> dict[str, obje
     (settings.index_dir / PASSAGES).write_text(
         json.dumps([dataclasses.asdict(p) for p in passages], ensure_ascii=False, indent=1), encoding="utf-8"
     )
-    manifest["calibration"] = _calibrate(settings, encoder, LoadedIndex(passages, index, manifest))
+    texts, owners = example_questions(settings, [p.id for p in passages])
+    examples = encoder.encode(texts) if texts else np.zeros((0, vectors.shape[1]), dtype=np.float32)
+    np.save(settings.index_dir / EXAMPLES, examples)
+    (settings.index_dir / EXAMPLE_OWNERS).write_text(json.dumps(owners), encoding="utf-8")
+    manifest["examples_count"] = len(texts)
+    loaded = LoadedIndex(passages, index, manifest, None, examples, np.asarray(owners, dtype=np.int64))
+    manifest["calibration"] = _calibrate(settings, encoder, loaded)
     # The manifest goes last: a build interrupted before this point leaves no valid index.
     (settings.index_dir / MANIFEST).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
     return manifest
@@ -149,4 +183,8 @@ def load_index(settings: KnowledgeSettings) -> LoadedIndex:
     if vectors.ntotal != len(passages) or manifest.get("passages") != len(passages):
         raise StaleIndexError(f"index in {settings.index_dir} is incomplete; run `make index`")
     calibration = settings.index_dir / CALIBRATION
-    return LoadedIndex(passages, vectors, manifest, calibration if calibration.exists() else None)
+    examples = np.load(settings.index_dir / EXAMPLES)
+    owners = np.asarray(json.loads((settings.index_dir / EXAMPLE_OWNERS).read_text(encoding="utf-8")), dtype=np.int64)
+    if len(owners) != manifest.get("examples_count") or examples.shape[0] != len(owners):
+        raise StaleIndexError(f"index in {settings.index_dir} is incomplete; run `make index`")
+    return LoadedIndex(passages, vectors, manifest, calibration if calibration.exists() else None, examples, owners)

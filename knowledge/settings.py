@@ -21,6 +21,8 @@ class KnowledgeSettings(BaseSettings):
     variants_file: Path = PROJECT_ROOT / "knowledge" / "variants.yml"
     services_file: Path = PROJECT_ROOT / "knowledge" / "services.yml"
     responsibility_file: Path = PROJECT_ROOT / "knowledge" / "responsibility.yml"
+    # Worker questions per passage (questions_*.yml) the engine compares new questions with.
+    examples_dir: Path = PROJECT_ROOT / "knowledge" / "training"
     # Questions (never the evaluation set) the index build fits the confidence model on.
     tuning_file: Path = PROJECT_ROOT / "knowledge" / "tuning" / "questions.yml"
     # More unanswerable questions for the same fit (written with the encoder's training data,

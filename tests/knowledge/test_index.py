@@ -62,3 +62,21 @@ def test_edited_responsibility_map_makes_the_index_stale(
     edited.write_text(edited.read_text(encoding="utf-8").replace("Kommunen har", "Kommunen har alltid", 1))
     with pytest.raises(StaleIndexError, match="responsibility"):
         load_index(settings)
+
+
+def test_example_questions_are_embedded_and_an_edit_to_them_makes_the_index_stale(
+    sources_copy: KnowledgeSettings, encoder: Encoder, tmp_path: Path
+) -> None:
+    examples = tmp_path / "examples"
+    examples.mkdir()
+    (examples / "questions_x.yml").write_text(
+        'questions:\n  - q: "Hvem lager IP?"\n    answers: ["rop:god-samhandling-3:1"]\n', encoding="utf-8"
+    )
+    settings = sources_copy.model_copy(update={"examples_dir": examples})
+    assert build_index(settings, encoder)["examples_count"] == 1
+    assert load_index(settings).examples.shape == (1, encoder.dimension)
+    (examples / "questions_x.yml").write_text(
+        'questions:\n  - q: "Hvem lager kriseplan?"\n    answers: ["rop:god-samhandling-3:1"]\n', encoding="utf-8"
+    )
+    with pytest.raises(StaleIndexError, match="examples"):
+        load_index(settings)
