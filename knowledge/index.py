@@ -69,9 +69,8 @@ def expected_manifest(settings: KnowledgeSettings) -> dict[str, object]:
         "variants": _optional_hash(settings.variants_file),
         "services": _optional_hash(settings.services_file),
         "responsibility": _optional_hash(settings.responsibility_file),
-        "tuning": _optional_hash(settings.tuning_file),
+        "tuning": {p.name: _sha256(p) for p in _tuning_files(settings)},
         "examples": {p.name: _sha256(p) for p in _example_files(settings)},
-        "extra_out_of_scope": _optional_hash(settings.extra_out_of_scope_file),
         "encoder": {"spec": settings.encoder, "fingerprint": fingerprint(settings.encoder)},
     }
 
@@ -97,14 +96,22 @@ def example_questions(settings: KnowledgeSettings, passage_ids: list[str]) -> tu
     return texts, owners
 
 
+def _tuning_files(settings: KnowledgeSettings) -> list[Path]:
+    files = [settings.tuning_dir / "questions.yml", *sorted(settings.tuning_dir.glob("out_of_scope*.yml"))]
+    return [p for p in [*files, settings.examples_dir / "out_of_scope.yml"] if p.exists()]
+
+
 def tuning_questions(settings: KnowledgeSettings) -> tuple[list[str], list[str]]:
-    """In-scope and out-of-scope questions for fitting the confidence (never the eval set)."""
-    raw = yaml.safe_load(settings.tuning_file.read_text(encoding="utf-8"))
-    unanswerable = [q["q"] for q in raw["out_of_scope"]]
-    if settings.extra_out_of_scope_file.exists():
-        extra = yaml.safe_load(settings.extra_out_of_scope_file.read_text(encoding="utf-8"))
-        unanswerable += [q["q"] for q in extra["questions"]]
-    return [q["q"] for q in raw["questions"]], unanswerable
+    """Answerable and unanswerable questions for fitting the confidence (never the eval set)."""
+    answerable: list[str] = []
+    unanswerable: list[str] = []
+    for path in _tuning_files(settings):
+        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        answerable += [q["q"] for q in raw.get("questions", []) if "answers" in q]
+        unanswerable += [
+            q["q"] for q in raw.get("out_of_scope", []) + [q for q in raw.get("questions", []) if "kind" in q]
+        ]
+    return answerable, unanswerable
 
 
 def build_index(settings: KnowledgeSettings, encoder: Encoder) -> dict[str, object]:
@@ -140,10 +147,10 @@ def _calibrate(settings: KnowledgeSettings, encoder: Encoder, index: LoadedIndex
     """Fit the confidence model on the tuning questions and save it beside the index."""
     from knowledge.engine import build_engine  # the engine needs this module; import late
 
-    if not settings.tuning_file.exists():
+    answerable, unanswerable = tuning_questions(settings)
+    if not answerable or not unanswerable:
         return {"fitted": False}
     engine = build_engine(settings, index, encoder, calibrated=False)
-    answerable, unanswerable = tuning_questions(settings)
     x = np.array([engine.features(q) for q in [*answerable, *unanswerable]])
     y = np.array([1.0] * len(answerable) + [0.0] * len(unanswerable))
     calibration = fit(x, y)

@@ -23,11 +23,10 @@ class KnowledgeSettings(BaseSettings):
     responsibility_file: Path = PROJECT_ROOT / "knowledge" / "responsibility.yml"
     # Worker questions per passage (questions_*.yml) the engine compares new questions with.
     examples_dir: Path = PROJECT_ROOT / "knowledge" / "training"
-    # Questions (never the evaluation set) the index build fits the confidence model on.
-    tuning_file: Path = PROJECT_ROOT / "knowledge" / "tuning" / "questions.yml"
-    # More unanswerable questions for the same fit (written with the encoder's training data,
-    # which only uses answerable questions).
-    extra_out_of_scope_file: Path = PROJECT_ROOT / "knowledge" / "training" / "out_of_scope.yml"
+    # Questions (never the evaluation set) the index build fits the confidence model on:
+    # `questions.yml` (answerable and not) and any `out_of_scope*.yml` here, plus
+    # `out_of_scope.yml` of the examples folder (written with the encoder's training data).
+    tuning_dir: Path = PROJECT_ROOT / "knowledge" / "tuning"
     index_dir: Path = PROJECT_ROOT / "var" / "index"
     # A local directory (absolute, or relative to the project) or a sentence-transformers
     # model name, which needs the model hub or its local cache.

@@ -33,8 +33,10 @@ def _words(text: str) -> set[str]:
 
 def _training_texts() -> list[str]:
     """Everything models or calibration learn from: encoder training data and tuning questions."""
-    tuning = _load(PROJECT_ROOT / "knowledge" / "tuning" / "questions.yml")
-    texts = [q["q"] for q in _questions()] + [q["q"] for q in tuning["questions"] + tuning["out_of_scope"]]
+    texts = [q["q"] for q in _questions()]
+    for path in sorted((PROJECT_ROOT / "knowledge" / "tuning").glob("*.yml")):
+        tuning = _load(path)
+        texts += [q["q"] for q in tuning.get("questions", []) + tuning.get("out_of_scope", [])]
     texts += [q["q"] for q in _load(TRAINING / "out_of_scope.yml")["questions"]]
     texts += [side for pair in _load(TRAINING / "paraphrases.yml")["pairs"] for side in pair]
     return texts
