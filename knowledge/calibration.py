@@ -52,9 +52,9 @@ class Calibration:
 
 
 def fit(x: npt.NDArray[np.float64], y: npt.NDArray[np.float64], l2: float = 0.1, steps: int = 3000) -> Calibration:
-    """Fit by gradient descent (deterministic), then pick the threshold with the best accuracy.
-
-    Classes are weighted equally, so the balance of the tuning set does not move the threshold.
+    """Fit by gradient descent (deterministic), then pick the threshold with the best balanced
+    accuracy. Classes are weighted equally, so the balance of the tuning set does not move
+    the weights or the threshold.
     Many thresholds tie on a few hundred questions; the middle of the best ones is the least
     tied to the particular questions written for tuning."""
     mean, scale = x.mean(axis=0), x.std(axis=0) + 1e-9
@@ -68,7 +68,8 @@ def fit(x: npt.NDArray[np.float64], y: npt.NDArray[np.float64], l2: float = 0.1,
         b -= 0.5 * float(grad.sum())
     p = 1.0 / (1.0 + np.exp(-(z @ w + b)))
     candidates = np.unique(np.round(p, 3))
-    accuracy = np.array([float(((p >= t) == (y == 1)).mean()) for t in candidates])
+    # balanced accuracy: how many unanswerable questions were written must not move the threshold
+    accuracy = np.array([float((((p >= t) == (y == 1)) * sample).sum()) for t in candidates])
     near_best = candidates[accuracy >= accuracy.max() - 0.005]
     best = float(np.median(near_best))
     return Calibration(tuple(mean.tolist()), tuple(scale.tolist()), tuple(w.tolist()), b, round(best, 3))
