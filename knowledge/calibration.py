@@ -16,7 +16,16 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
-FEATURES = ("cosine", "coverage", "topic_cosine", "unknown_share", "margin", "local_fact", "unknown_name")
+FEATURES = (
+    "cosine",
+    "coverage",
+    "topic_cosine",
+    "unknown_share",
+    "margin",
+    "local_fact",
+    "unknown_name",
+    "unanswerable_cosine",
+)
 
 
 @dataclass(frozen=True)

@@ -98,6 +98,7 @@ class _Signals:
     dense: npt.NDArray[np.float64]
     topic_cosines: npt.NDArray[np.float64]
     fused: npt.NDArray[np.float64]
+    query: npt.NDArray[np.float32]
 
 
 class KnowledgeEngine:
@@ -125,6 +126,7 @@ class KnowledgeEngine:
         self._bm25 = BM25([normaliser.terms(p.search_text(), self._lexicon, split_known=True) for p in self._passages])
         self._position = {p.id: i for i, p in enumerate(self._passages)}
         self._examples, self._example_owners = index.examples, index.example_owners
+        self._unanswerable = index.unanswerable
         self._topic_vectors = encoder.encode([t.search_text() for t in topics]) if topics else None
         self._topic_keywords = [[set(normaliser.terms(k)) - {""} for k in t.keywords] for t in topics]
         self._cited = [list(dict.fromkeys(self._position[c.passage_id] for c in t.citations)) for t in topics]
@@ -175,9 +177,10 @@ class KnowledgeEngine:
         scores = {"bm25": signals.lexical, "dense": signals.dense, "hybrid": signals.fused}
         return {name: [self._passages[i].id for i in np.argsort(-s, kind="stable")] for name, s in scores.items()}
 
-    def features(self, question: str) -> npt.NDArray[np.float64]:
-        """The calibration features of `question` (see knowledge.calibration.FEATURES)."""
-        return self._features(self._signals(question))
+    def features(self, question: str, leave_out_self: bool = False) -> npt.NDArray[np.float64]:
+        """The calibration features of `question` (see knowledge.calibration.FEATURES);
+        `leave_out_self` ignores an identical unanswerable example (for fitting on them)."""
+        return self._features(self._signals(question), leave_out_self)
 
     def confidence(self, signals: _Signals) -> float:
         """Calibrated probability that the guidelines answer the question (raw blend if uncalibrated)."""
@@ -210,7 +213,7 @@ class KnowledgeEngine:
             best_topic = int(np.argmax(topic_cosines))
             for rank, i in enumerate(self._cited[best_topic]):
                 fused[i] += TOPIC_WEIGHT * max(float(topic_cosines[best_topic]), 0.0) / (1 + rank)
-        return _Signals(question, terms, lexical, dense, topic_cosines, fused)
+        return _Signals(question, terms, lexical, dense, topic_cosines, fused, query[0])
 
     def _topic_scores(self, terms: set[str], query: npt.NDArray[np.float32]) -> npt.NDArray[np.float64]:
         """How well the question matches each topic: the cosine with its title and keywords,
@@ -223,10 +226,11 @@ class KnowledgeEngine:
                 scores[i] = max(scores[i], 1.0)
         return scores
 
-    def _features(self, signals: _Signals) -> npt.NDArray[np.float64]:
+    def _features(self, signals: _Signals, leave_out_self: bool = False) -> npt.NDArray[np.float64]:
         """Cosine of the best passage, its idf-weighted query-term coverage, the best topic's
         cosine, the share of question words the guidelines never use, the fused margin, whether
-        it asks for a local fact, and whether it names a place or person the guidelines do not."""
+        it asks for a local fact, whether it names a place or person the guidelines do not, and
+        its cosine with the nearest question known to be unanswerable."""
         order = np.argsort(-signals.fused, kind="stable")
         best = int(order[0])
         unique = set(signals.terms)
@@ -246,8 +250,17 @@ class KnowledgeEngine:
                 margin,
                 local,
                 self._names(signals),
+                self._nearest_unanswerable(signals.query, leave_out_self),
             ]
         )
+
+    def _nearest_unanswerable(self, query: npt.NDArray[np.float32], leave_out_self: bool) -> float:
+        if not len(self._unanswerable):
+            return 0.0
+        sims = (self._unanswerable @ query).astype(np.float64)
+        if leave_out_self:
+            sims = sims[sims < 0.9999]
+        return float(sims.max()) if len(sims) else 0.0
 
     def _names(self, signals: _Signals) -> float:
         """1.0 if the question capitalises a word (not its first) that the guidelines never use:

@@ -32,6 +32,7 @@ VECTORS = "dense.faiss"
 CALIBRATION = "calibration.json"
 EXAMPLES = "examples.npy"
 EXAMPLE_OWNERS = "examples.json"
+UNANSWERABLE = "unanswerable.npy"
 
 
 class StaleIndexError(RuntimeError):
@@ -49,6 +50,8 @@ class LoadedIndex:
     # Embedded example questions (knowledge/training) and the passage each one is answered by.
     examples: npt.NDArray[np.float32] = field(default_factory=lambda: np.zeros((0, 0), dtype=np.float32))
     example_owners: npt.NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    # Embedded questions the guidelines do not answer (the tuning files), for a nearest-neighbour signal.
+    unanswerable: npt.NDArray[np.float32] = field(default_factory=lambda: np.zeros((0, 0), dtype=np.float32))
 
 
 def _sha256(path: Path) -> str:
@@ -136,7 +139,14 @@ def build_index(settings: KnowledgeSettings, encoder: Encoder) -> dict[str, obje
     np.save(settings.index_dir / EXAMPLES, examples)
     (settings.index_dir / EXAMPLE_OWNERS).write_text(json.dumps(owners), encoding="utf-8")
     manifest["examples_count"] = len(texts)
-    loaded = LoadedIndex(passages, index, manifest, None, examples, np.asarray(owners, dtype=np.int64))
+    _, unanswerable_texts = tuning_questions(settings)
+    unanswerable = (
+        encoder.encode(unanswerable_texts) if unanswerable_texts else np.zeros((0, vectors.shape[1]), np.float32)
+    )
+    np.save(settings.index_dir / UNANSWERABLE, unanswerable)
+    manifest["unanswerable_count"] = len(unanswerable_texts)
+    owners_array = np.asarray(owners, dtype=np.int64)
+    loaded = LoadedIndex(passages, index, manifest, None, examples, owners_array, unanswerable)
     manifest["calibration"] = _calibrate(settings, encoder, loaded)
     # The manifest goes last: a build interrupted before this point leaves no valid index.
     (settings.index_dir / MANIFEST).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
@@ -151,7 +161,8 @@ def _calibrate(settings: KnowledgeSettings, encoder: Encoder, index: LoadedIndex
     if not answerable or not unanswerable:
         return {"fitted": False}
     engine = build_engine(settings, index, encoder, calibrated=False)
-    x = np.array([engine.features(q) for q in [*answerable, *unanswerable]])
+    # leave one out: a tuning question must not find itself among the unanswerable examples
+    x = np.array([engine.features(q, leave_out_self=True) for q in [*answerable, *unanswerable]])
     y = np.array([1.0] * len(answerable) + [0.0] * len(unanswerable))
     calibration = fit(x, y)
     calibration.save(settings.index_dir / CALIBRATION)
@@ -192,6 +203,12 @@ def load_index(settings: KnowledgeSettings) -> LoadedIndex:
     calibration = settings.index_dir / CALIBRATION
     examples = np.load(settings.index_dir / EXAMPLES)
     owners = np.asarray(json.loads((settings.index_dir / EXAMPLE_OWNERS).read_text(encoding="utf-8")), dtype=np.int64)
-    if len(owners) != manifest.get("examples_count") or examples.shape[0] != len(owners):
+    unanswerable = np.load(settings.index_dir / UNANSWERABLE)
+    if (
+        len(owners) != manifest.get("examples_count")
+        or examples.shape[0] != len(owners)
+        or unanswerable.shape[0] != manifest.get("unanswerable_count")
+    ):
         raise StaleIndexError(f"index in {settings.index_dir} is incomplete; run `make index`")
-    return LoadedIndex(passages, vectors, manifest, calibration if calibration.exists() else None, examples, owners)
+    calibration_path = calibration if calibration.exists() else None
+    return LoadedIndex(passages, vectors, manifest, calibration_path, examples, owners, unanswerable)

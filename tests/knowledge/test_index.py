@@ -59,6 +59,7 @@ def test_edited_responsibility_map_makes_the_index_stale(
     settings = sources_copy.model_copy(update={"responsibility_file": edited})
     manifest = build_index(settings, encoder)
     assert manifest["calibration"]["fitted"] is True  # type: ignore[index]
+    assert load_index(settings).unanswerable.shape[0] == manifest["unanswerable_count"] > 100
     edited.write_text(edited.read_text(encoding="utf-8").replace("Kommunen har", "Kommunen har alltid", 1))
     with pytest.raises(StaleIndexError, match="responsibility"):
         load_index(settings)
