@@ -34,17 +34,22 @@ def test_answer_is_the_best_sources_wording(engine: KnowledgeEngine) -> None:
 
 
 @pytest.mark.parametrize(
-    "question",
+    ("question", "reason"),
     [
-        "Hva blir været i Bergen i morgen?",
-        "Hvordan søker jeg om foreldrepenger?",
-        "Hvem vant fotballkampen i går?",
-        "Oppskrift på lasagne",
+        ("Hva blir været i Bergen i morgen?", "not_covered"),
+        ("Hvordan søker jeg om foreldrepenger?", "not_covered"),
+        ("Hvem vant fotballkampen i går?", "not_covered"),
+        ("Oppskrift på lasagne", "not_covered"),
+        ("Hva er telefonnummeret til DPS-et i Kristiansand?", "not_covered"),  # local facts
+        ("Hvem leder FACT-teamet i Hammerfest?", "not_covered"),
+        ("Hvor mye metadon kan jeg gi en ny pasient?", "clinical"),
+        ("Hvordan trappe ned benzodiazepiner for en ROP-pasient?", "clinical"),
+        ("Kan DPS stille diagnosen schizofreni på telefon?", "clinical"),
     ],
 )
-def test_question_outside_the_guidelines_gets_no_answer(engine: KnowledgeEngine, question: str) -> None:
+def test_unanswerable_questions_get_no_answer_and_say_why(engine: KnowledgeEngine, question: str, reason: str) -> None:
     answer = engine.ask(question)
-    assert answer.out_of_scope and answer.answer is None
+    assert answer.out_of_scope and answer.answer is None and answer.reason == reason
 
 
 @pytest.mark.parametrize("question", ["?", "hvem hva hvor", "   ...   "])
@@ -77,32 +82,6 @@ def test_misspelt_question_is_repaired_towards_the_guidelines_words(engine: Know
     answer = engine.ask("hvem er kordinator for ip")
     assert not answer.out_of_scope
     assert any("koordinator" in s.text for s in answer.sources)
-
-
-@pytest.mark.parametrize(
-    "question",
-    [
-        "Hvor mye metadon kan jeg gi en ny pasient?",
-        "Hvordan trappe ned benzodiazepiner for en ROP-pasient?",
-        "Kan DPS stille diagnosen schizofreni på telefon?",
-    ],
-)
-def test_clinical_questions_are_never_answered(engine: KnowledgeEngine, question: str) -> None:
-    answer = engine.ask(question)
-    assert answer.out_of_scope and answer.reason == "clinical" and answer.answer is None
-
-
-@pytest.mark.parametrize(
-    "question",
-    [
-        "Hva er telefonnummeret til DPS-et i Kristiansand?",
-        "Hvem leder FACT-teamet i Hammerfest?",
-    ],
-)
-def test_local_facts_the_national_guidelines_cannot_know_are_not_answered(
-    engine: KnowledgeEngine, question: str
-) -> None:
-    assert engine.ask(question).out_of_scope
 
 
 def test_a_question_about_diagnoses_in_the_guidelines_is_not_mistaken_for_clinical_advice(
