@@ -100,7 +100,11 @@ def example_questions(settings: KnowledgeSettings, passage_ids: list[str]) -> tu
 
 
 def _tuning_files(settings: KnowledgeSettings) -> list[Path]:
-    files = [settings.tuning_dir / "questions.yml", *sorted(settings.tuning_dir.glob("out_of_scope*.yml"))]
+    files = [
+        settings.tuning_dir / "questions.yml",
+        *sorted(settings.tuning_dir.glob("answerable*.yml")),
+        *sorted(settings.tuning_dir.glob("out_of_scope*.yml")),
+    ]
     return [p for p in [*files, settings.examples_dir / "out_of_scope.yml"] if p.exists()]
 
 

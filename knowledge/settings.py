@@ -24,7 +24,7 @@ class KnowledgeSettings(BaseSettings):
     # Worker questions per passage (questions_*.yml) the engine compares new questions with.
     examples_dir: Path = PROJECT_ROOT / "knowledge" / "training"
     # Questions (never the evaluation set) the index build fits the confidence model on:
-    # `questions.yml` (answerable and not) and any `out_of_scope*.yml` here, plus
+    # `questions.yml` (answerable and not), `answerable*.yml` and `out_of_scope*.yml` here, plus
     # `out_of_scope.yml` of the examples folder (written with the encoder's training data).
     tuning_dir: Path = PROJECT_ROOT / "knowledge" / "tuning"
     index_dir: Path = PROJECT_ROOT / "var" / "index"
