@@ -60,25 +60,46 @@ class Calibration:
         )
 
 
-def fit(x: npt.NDArray[np.float64], y: npt.NDArray[np.float64], l2: float = 0.1, steps: int = 3000) -> Calibration:
-    """Fit by gradient descent (deterministic), then pick the threshold with the best balanced
-    accuracy. Classes are weighted equally, so the balance of the tuning set does not move
-    the weights or the threshold.
-    Many thresholds tie on a few hundred questions; the middle of the best ones is the least
-    tied to the particular questions written for tuning."""
-    mean, scale = x.mean(axis=0), x.std(axis=0) + 1e-9
-    z = (x - mean) / scale
-    sample = np.where(y == 1, 0.5 / max(y.sum(), 1), 0.5 / max((1 - y).sum(), 1))
+def _class_weights(y: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+    """Equal total weight per class, so how many questions of each kind were written does
+    not move the weights or the threshold."""
+    weights: npt.NDArray[np.float64] = np.where(y == 1, 0.5 / max(y.sum(), 1), 0.5 / max((1 - y).sum(), 1))
+    return weights
+
+
+def _logistic(
+    z: npt.NDArray[np.float64], y: npt.NDArray[np.float64], l2: float, steps: int
+) -> tuple[npt.NDArray[np.float64], float]:
+    """Class-weighted L2 logistic regression by plain gradient descent (deterministic)."""
+    sample = _class_weights(y)
     w, b = np.zeros(z.shape[1]), 0.0
     for _ in range(steps):
         p = 1.0 / (1.0 + np.exp(-(z @ w + b)))
         grad = sample * (p - y)
         w -= 0.5 * (z.T @ grad + l2 * w / len(y))
         b -= 0.5 * float(grad.sum())
-    p = 1.0 / (1.0 + np.exp(-(z @ w + b)))
-    candidates = np.unique(np.round(p, 3))
-    # balanced accuracy: how many unanswerable questions were written must not move the threshold
-    accuracy = np.array([float((((p >= t) == (y == 1)) * sample).sum()) for t in candidates])
-    near_best = candidates[accuracy >= accuracy.max() - 0.005]
-    best = float(np.median(near_best))
+    return w, b
+
+
+def fit(
+    x: npt.NDArray[np.float64], y: npt.NDArray[np.float64], l2: float = 0.1, steps: int = 3000, folds: int = 5
+) -> Calibration:
+    """Fit on all questions; pick the threshold on out-of-fold probabilities.
+
+    Choosing the threshold on the very questions the model was fitted to overrates it, so
+    each question's probability comes from a model fitted without its fold (folds by position,
+    deterministic). The threshold is the middle of those with the best balanced accuracy:
+    many tie on a few hundred questions, and the middle is the least tied to any of them."""
+    mean, scale = x.mean(axis=0), x.std(axis=0) + 1e-9
+    z = (x - mean) / scale
+    fold = np.arange(len(y)) % folds
+    held_out = np.zeros(len(y))
+    for k in range(folds):
+        w_k, b_k = _logistic(z[fold != k], y[fold != k], l2, steps)
+        held_out[fold == k] = 1.0 / (1.0 + np.exp(-(z[fold == k] @ w_k + b_k)))
+    sample = _class_weights(y)
+    candidates = np.unique(np.round(held_out, 3))
+    accuracy = np.array([float((((held_out >= t) == (y == 1)) * sample).sum()) for t in candidates])
+    best = float(np.median(candidates[accuracy >= accuracy.max() - 0.005]))
+    w, b = _logistic(z, y, l2, steps)
     return Calibration(tuple(mean.tolist()), tuple(scale.tolist()), tuple(w.tolist()), b, round(best, 3))
