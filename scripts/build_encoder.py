@@ -37,7 +37,7 @@ import platform
 import random
 import sys
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -45,7 +45,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 import yaml
-from corpus import Inputs, find_inputs, iter_ndt, iter_norec, iter_seeds, sha256_file
+from corpus import Inputs, file_records, find_inputs, iter_ndt, iter_norec, iter_seeds
 from tokenizers import Tokenizer
 
 from knowledge.documents import Passage, load_sources
@@ -361,13 +361,6 @@ def nearest_neighbours(
         best = np.argsort(-sims, kind="stable")[:k]
         out[word] = [f"{inv[int(i)]} {float(sims[i]):.3f}" for i in best]
     return out
-
-
-def file_records(folder: Path, files: Sequence[Path]) -> list[dict[str, str | int]]:
-    """File, size and sha256 of each path (relative to ``folder``)."""
-    return [
-        {"file": p.relative_to(folder).as_posix(), "bytes": p.stat().st_size, "sha256": sha256_file(p)} for p in files
-    ]
 
 
 MODEL_CARD = """# {name}

@@ -52,7 +52,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from corpus import Inputs, find_inputs, iter_conll_sentences, iter_norec_sentences, iter_seed_segments, sha256_file
+from corpus import Inputs, file_records, find_inputs, iter_conll_sentences, iter_norec_sentences, iter_seed_segments
 
 if TYPE_CHECKING:
     import numpy as np
@@ -364,7 +364,7 @@ def main(argv: list[str] | None = None) -> int:
                 "values": header,
             },
             "inputs": inputs.records(),
-            "outputs": [{"file": p.name, "bytes": p.stat().st_size, "sha256": sha256_file(p)} for p in outputs],
+            "outputs": file_records(out_dir, outputs),
             "uncompressed_floret_bytes": plain_bytes,
             "usage": f"spacy init vectors nb {out_dir.as_posix()}/{gz.name} <output_dir> --mode floret",
             "seconds": {

@@ -10,7 +10,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,10 +30,7 @@ class Inputs:
 
     def records(self) -> list[dict[str, str | int]]:
         """File, size and sha256 of every input, for a build manifest."""
-        return [
-            {"file": p.relative_to(self.shared).as_posix(), "bytes": p.stat().st_size, "sha256": sha256_file(p)}
-            for p in [*self.seeds, *self.ndt, *self.norec]
-        ]
+        return file_records(self.shared, [*self.seeds, *self.ndt, *self.norec])
 
 
 def find_inputs(shared: Path) -> Inputs:
@@ -59,6 +56,14 @@ def sha256_file(path: Path) -> str:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
+
+
+def file_records(folder: Path, files: Sequence[Path]) -> list[dict[str, str | int]]:
+    """File (relative to `folder`), size and sha256 of each path: one manifest entry format
+    for inputs and outputs of every model build."""
+    return [
+        {"file": p.relative_to(folder).as_posix(), "bytes": p.stat().st_size, "sha256": sha256_file(p)} for p in files
+    ]
 
 
 def iter_norec_sentences(path: Path) -> Iterator[str]:

@@ -31,7 +31,7 @@ HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE), str(HERE.parent)]  # convert.py lives here, corpus.py one level up
 
 import convert  # noqa: E402
-from corpus import sha256_file  # noqa: E402
+from corpus import file_records, sha256_file  # noqa: E402
 
 PACKAGE_NAME = "rop_core"
 PACKAGE_VERSION = "0.2.0"
@@ -144,7 +144,7 @@ def main(argv: list[str] | None = None) -> int:
             },
             "ud_test_scores": {key: round(float(scores[key]), 4) for key in REPORTED if scores.get(key) is not None},
             "ents_per_type": scores.get("ents_per_type"),
-            "wheel": {"file": wheel.name, "bytes": wheel.stat().st_size, "sha256": sha256_file(wheel)},
+            "wheel": file_records(args.dest, [wheel])[0],
             "build_seconds": round(time.perf_counter() - t0, 1),
         }
         (args.dest / "build_manifest.json").write_text(
