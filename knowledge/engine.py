@@ -137,10 +137,10 @@ class KnowledgeEngine:
         signals = self._signals(question)
         if not signals.terms:
             return Answer(answer=None, out_of_scope=True, confidence=0.0, sources=[], reason="not_covered")
-        ranked = [int(i) for i in np.argsort(-signals.fused, kind="stable")[:top_k]]
-        sources = [self._source(i, float(signals.fused[i])) for i in ranked]
         if CLINICAL.search(question):
             return Answer(answer=None, out_of_scope=True, confidence=0.0, sources=[], reason="clinical")
+        ranked = [int(i) for i in np.argsort(-signals.fused, kind="stable")[:top_k]]
+        sources = [self._source(i, float(signals.fused[i])) for i in ranked]
         confidence = self.confidence(signals)
         if confidence < self.threshold:
             return Answer(answer=None, out_of_scope=True, confidence=confidence, sources=sources, reason="not_covered")

@@ -143,7 +143,7 @@ def build_index(settings: KnowledgeSettings, encoder: Encoder) -> dict[str, obje
     np.save(settings.index_dir / EXAMPLES, examples)
     (settings.index_dir / EXAMPLE_OWNERS).write_text(json.dumps(owners), encoding="utf-8")
     manifest["examples_count"] = len(texts)
-    _, unanswerable_texts = tuning_questions(settings)
+    answerable_texts, unanswerable_texts = tuning_questions(settings)
     unanswerable = (
         encoder.encode(unanswerable_texts) if unanswerable_texts else np.zeros((0, vectors.shape[1]), np.float32)
     )
@@ -151,17 +151,18 @@ def build_index(settings: KnowledgeSettings, encoder: Encoder) -> dict[str, obje
     manifest["unanswerable_count"] = len(unanswerable_texts)
     owners_array = np.asarray(owners, dtype=np.int64)
     loaded = LoadedIndex(passages, index, manifest, None, examples, owners_array, unanswerable)
-    manifest["calibration"] = _calibrate(settings, encoder, loaded)
+    manifest["calibration"] = _calibrate(settings, encoder, loaded, answerable_texts, unanswerable_texts)
     # The manifest goes last: a build interrupted before this point leaves no valid index.
     (settings.index_dir / MANIFEST).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
     return manifest
 
 
-def _calibrate(settings: KnowledgeSettings, encoder: Encoder, index: LoadedIndex) -> dict[str, object]:
+def _calibrate(
+    settings: KnowledgeSettings, encoder: Encoder, index: LoadedIndex, answerable: list[str], unanswerable: list[str]
+) -> dict[str, object]:
     """Fit the confidence model on the tuning questions and save it beside the index."""
     from knowledge.engine import build_engine  # the engine needs this module; import late
 
-    answerable, unanswerable = tuning_questions(settings)
     if not answerable or not unanswerable:
         return {"fitted": False}
     engine = build_engine(settings, index, encoder, calibrated=False)
