@@ -17,7 +17,7 @@ VECTORS := knowledge/models/nb-floret-v1/vectors.floret.gz
 SPACY_WHEEL := $(wildcard knowledge/models/spacy/nb_rop_core-*.whl)
 RASA_INPUTS := config.yml $(shell find bot data/nlu -name '*.yml' 2>/dev/null)
 KNOWLEDGE_INPUTS := $(wildcard knowledge/sources/*.md) $(wildcard knowledge/*.yml) $(wildcard knowledge/training/*.yml) \
-	$(wildcard knowledge/tuning/*.yml) \
+	$(wildcard knowledge/tuning/*.yml) $(wildcard knowledge/*.py) \
 	$(wildcard $(ENCODER_DIR)/*)
 RASA_DATA := --domain bot/domain.yml --data data/nlu bot/rules bot/stories --config config.yml
 # pip on machines with file-based extra indexes warns once per package; keep real errors visible.

@@ -99,6 +99,8 @@ class _Signals:
     topic_cosines: npt.NDArray[np.float64]
     fused: npt.NDArray[np.float64]
     query: npt.NDArray[np.float32]
+    passage_cosine: float
+    example_cosines: npt.NDArray[np.float64]
 
 
 class KnowledgeEngine:
@@ -122,7 +124,10 @@ class KnowledgeEngine:
         self._threshold = threshold
         self._service_names = service_names
         self._topics = topics
-        self._lexicon = Lexicon([w for p in self._passages for w in normaliser.words(p.search_text())], normaliser.stem)
+        workers = Lexicon(normaliser.words(" ".join(index.vocabulary)), normaliser.stem)
+        self._lexicon = Lexicon(
+            [w for p in self._passages for w in normaliser.words(p.search_text())], normaliser.stem, workers
+        )
         self._bm25 = BM25([normaliser.terms(p.search_text(), self._lexicon, split_known=True) for p in self._passages])
         self._position = {p.id: i for i, p in enumerate(self._passages)}
         self._examples, self._example_owners = index.examples, index.example_owners
@@ -194,18 +199,20 @@ class KnowledgeEngine:
         lexical = self._bm25.scores(terms)
         # The encoder has seen little nynorsk: also embed the question with nynorsk words
         # mapped to bokmål (variants.yml) and keep each passage's better cosine.
-        bokmal = " ".join(self._normaliser.words(question))
+        bokmal = " ".join(self._lexicon.repair(w) for w in self._normaliser.words(question))
         both = self._encoder.encode([question, bokmal])
         cosines, order = self._vectors.search(both, len(self._passages))
         dense = np.zeros((2, len(self._passages)))
         dense[0, order[0]] = cosines[0]
         dense[1, order[1]] = cosines[1]
         dense = dense.max(axis=0)
+        passage_cosine = float(dense.max())
         query = both[:1]
-        if len(self._example_owners):
+        example_cosines = (self._examples @ query[0]).astype(np.float64) if len(self._example_owners) else np.zeros(0)
+        if len(example_cosines):
             # a passage is as close as its closest example question (chosen on knowledge/tuning:
             # MRR 0.934 -> 0.956 against a 0.3-0.7 blend, 0.943-0.955)
-            np.maximum.at(dense, self._example_owners, (self._examples @ query[0]).astype(np.float64))
+            np.maximum.at(dense, self._example_owners, example_cosines)
         topic_cosines = self._topic_scores(set(terms), query[0])
         top = float(lexical.max())
         fused = LEXICAL_WEIGHT * (lexical / top if top > 0 else lexical) + (1 - LEXICAL_WEIGHT) * dense
@@ -213,7 +220,9 @@ class KnowledgeEngine:
             best_topic = int(np.argmax(topic_cosines))
             for rank, i in enumerate(self._cited[best_topic]):
                 fused[i] += TOPIC_WEIGHT * max(float(topic_cosines[best_topic]), 0.0) / (1 + rank)
-        return _Signals(question, terms, lexical, dense, topic_cosines, fused, query[0])
+        return _Signals(
+            question, terms, lexical, dense, topic_cosines, fused, query[0], passage_cosine, example_cosines
+        )
 
     def _topic_scores(self, terms: set[str], query: npt.NDArray[np.float32]) -> npt.NDArray[np.float64]:
         """How well the question matches each topic: the cosine with its title and keywords,
@@ -251,6 +260,9 @@ class KnowledgeEngine:
                 local,
                 self._names(signals),
                 self._nearest_unanswerable(signals.query, leave_out_self),
+                signals.passage_cosine,
+                float(signals.example_cosines.max()) if len(signals.example_cosines) else 0.0,
+                float(np.sort(signals.example_cosines)[-5:].mean()) if len(signals.example_cosines) else 0.0,
             ]
         )
 

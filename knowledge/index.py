@@ -1,8 +1,8 @@
 """Build the search index from the knowledge base and load it back, refusing a stale one.
 
 The manifest next to the index records the hashes of every content file (sources, synonyms,
-variants, services, responsibility map, tuning questions) and the encoder, so a change to
-any of them is detected at load time, not served.
+variants, services, responsibility map, tuning questions), the encoder and the confidence
+model's features, so a change to any of them is detected at load time, not served.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,7 +21,7 @@ import numpy.typing as npt
 import yaml
 
 from knowledge.base import load_knowledge_base
-from knowledge.calibration import fit
+from knowledge.calibration import FEATURES, fit
 from knowledge.documents import Passage
 from knowledge.encoder import Encoder, fingerprint
 from knowledge.settings import KnowledgeSettings
@@ -32,6 +33,11 @@ VECTORS = "dense.faiss"
 CALIBRATION = "calibration.json"
 EXAMPLES = "examples.npy"
 EXAMPLE_OWNERS = "examples.json"
+VOCABULARY = "vocabulary.json"
+# Words workers use (from training questions of these varieties; the misspelt and colloquial
+# ones would teach the typo corrector their typos), kept when two questions share them.
+VOCABULARY_VARIETIES = frozenset({"bokmal", "nynorsk", "abbreviation"})
+VOCABULARY_MIN_QUESTIONS = 2
 UNANSWERABLE = "unanswerable.npy"
 
 
@@ -50,6 +56,8 @@ class LoadedIndex:
     # Embedded example questions (knowledge/training) and the passage each one is answered by.
     examples: npt.NDArray[np.float32] = field(default_factory=lambda: np.zeros((0, 0), dtype=np.float32))
     example_owners: npt.NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    # Words workers write that the guidelines do not ("kriseplan", singular), for typo repair.
+    vocabulary: tuple[str, ...] = ()
     # Embedded questions the guidelines do not answer (the tuning files), for a nearest-neighbour signal.
     unanswerable: npt.NDArray[np.float32] = field(default_factory=lambda: np.zeros((0, 0), dtype=np.float32))
 
@@ -75,6 +83,8 @@ def expected_manifest(settings: KnowledgeSettings) -> dict[str, object]:
         "tuning": {p.name: _sha256(p) for p in _tuning_files(settings)},
         "examples": {p.name: _sha256(p) for p in _example_files(settings)},
         "encoder": {"spec": settings.encoder, "fingerprint": fingerprint(settings.encoder)},
+        # the confidence model's inputs: a calibration fitted on other features cannot be used
+        "features": list(FEATURES),
     }
 
 
@@ -97,6 +107,20 @@ def example_questions(settings: KnowledgeSettings, passage_ids: list[str]) -> tu
             texts.append(str(entry["q"]))
             owners.append(position[entry["answers"][0]])
     return texts, owners
+
+
+def worker_vocabulary(settings: KnowledgeSettings) -> list[str]:
+    """Lower-cased words that at least two well-spelt training questions use, sorted.
+
+    Why: the guidelines' own words are the typo corrector's only targets, so "kriseplaan"
+    found no "kriseplan" (the texts say "kriseplaner"); workers' words fill such gaps."""
+    counts: dict[str, int] = {}
+    for path in _example_files(settings):
+        for entry in yaml.safe_load(path.read_text(encoding="utf-8"))["questions"]:
+            if entry.get("variety", "bokmal") in VOCABULARY_VARIETIES:
+                for word in set(re.findall(r"[^\W\d_]{3,}", str(entry["q"]).lower())):
+                    counts[word] = counts.get(word, 0) + 1
+    return sorted(word for word, count in counts.items() if count >= VOCABULARY_MIN_QUESTIONS)
 
 
 def _tuning_files(settings: KnowledgeSettings) -> list[Path]:
@@ -143,6 +167,8 @@ def build_index(settings: KnowledgeSettings, encoder: Encoder) -> dict[str, obje
     np.save(settings.index_dir / EXAMPLES, examples)
     (settings.index_dir / EXAMPLE_OWNERS).write_text(json.dumps(owners), encoding="utf-8")
     manifest["examples_count"] = len(texts)
+    vocabulary = worker_vocabulary(settings)
+    (settings.index_dir / VOCABULARY).write_text(json.dumps(vocabulary, ensure_ascii=False), encoding="utf-8")
     answerable_texts, unanswerable_texts = tuning_questions(settings)
     unanswerable = (
         encoder.encode(unanswerable_texts) if unanswerable_texts else np.zeros((0, vectors.shape[1]), np.float32)
@@ -150,7 +176,7 @@ def build_index(settings: KnowledgeSettings, encoder: Encoder) -> dict[str, obje
     np.save(settings.index_dir / UNANSWERABLE, unanswerable)
     manifest["unanswerable_count"] = len(unanswerable_texts)
     owners_array = np.asarray(owners, dtype=np.int64)
-    loaded = LoadedIndex(passages, index, manifest, None, examples, owners_array, unanswerable)
+    loaded = LoadedIndex(passages, index, manifest, None, examples, owners_array, tuple(vocabulary), unanswerable)
     manifest["calibration"] = _calibrate(settings, encoder, loaded, answerable_texts, unanswerable_texts)
     # The manifest goes last: a build interrupted before this point leaves no valid index.
     (settings.index_dir / MANIFEST).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
@@ -209,6 +235,7 @@ def load_index(settings: KnowledgeSettings) -> LoadedIndex:
     examples = np.load(settings.index_dir / EXAMPLES)
     owners = np.asarray(json.loads((settings.index_dir / EXAMPLE_OWNERS).read_text(encoding="utf-8")), dtype=np.int64)
     unanswerable = np.load(settings.index_dir / UNANSWERABLE)
+    vocabulary = tuple(json.loads((settings.index_dir / VOCABULARY).read_text(encoding="utf-8")))
     if (
         len(owners) != manifest.get("examples_count")
         or examples.shape[0] != len(owners)
@@ -216,4 +243,4 @@ def load_index(settings: KnowledgeSettings) -> LoadedIndex:
     ):
         raise StaleIndexError(f"index in {settings.index_dir} is incomplete; run `make index`")
     calibration_path = calibration if calibration.exists() else None
-    return LoadedIndex(passages, vectors, manifest, calibration_path, examples, owners, unanswerable)
+    return LoadedIndex(passages, vectors, manifest, calibration_path, examples, owners, vocabulary, unanswerable)

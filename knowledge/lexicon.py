@@ -13,7 +13,9 @@ from collections.abc import Callable, Iterable
 
 MIN_PART = 3  # shortest known word and compound head ("rus"); "ip" is handled by synonyms
 MIN_TAIL = 4  # shortest compound tail, so endings like "-ing" are not taken for words
-LINKING = ("s", "e")  # fuge-s and fuge-e: "arbeidsliv" = arbeid + s + liv
+LINKING = ("s", "e")
+# How æ, ø, å are typed on a keyboard without them ("foelger", "baerum", "paa").
+ASCII_LETTERS = (("ae", "æ"), ("oe", "ø"), ("aa", "å"))  # fuge-s and fuge-e: "arbeidsliv" = arbeid + s + liv
 
 
 def _deletes(word: str, depth: int) -> set[str]:
@@ -49,24 +51,37 @@ def allowed_distance(word: str) -> int:
 class Lexicon:
     """Known words and their stems, with typo lookup and compound splitting."""
 
-    def __init__(self, words: Iterable[str], stem: Callable[[str], str]) -> None:
+    def __init__(self, words: Iterable[str], stem: Callable[[str], str], fallback: Lexicon | None = None) -> None:
         self._stem = stem
         self._counts = Counter(w for w in words if len(w) >= MIN_PART and w.isalpha())
         self.words = frozenset(self._counts)
         self.stems = frozenset(stem(w) for w in self.words)
+        self._fallback = fallback
         self._index: dict[str, set[str]] = defaultdict(set)
         for word in self.words:
             for key in _deletes(word, allowed_distance(word)):
                 self._index[key].add(word)
 
     def correct(self, word: str) -> str | None:
-        """The closest known word within the allowed distance (ties: the more frequent, then a-z)."""
+        """The known word typed without æ/ø/å, else the closest known word within the allowed
+        distance (ties: the more frequent, then a-z)."""
+        if word in self.words:
+            return None
+        for ascii_form, letter in ASCII_LETTERS:
+            if ascii_form in word and word.replace(ascii_form, letter) in self.words:
+                return word.replace(ascii_form, letter)
         limit = allowed_distance(word)
-        if limit == 0 or word in self.words:
+        if limit == 0:
             return None
         candidates = {c for key in _deletes(word, limit) for c in self._index.get(key, ())}
         scored = sorted((edit_distance(word, c), -self._counts[c], c) for c in candidates)
-        return scored[0][2] if scored and scored[0][0] <= limit else None
+        if scored and scored[0][0] <= limit:
+            return scored[0][2]
+        return self._fallback.correct(word) if self._fallback is not None else None
+
+    def repair(self, word: str) -> str:
+        """`word` if known, else its closest known spelling, else itself."""
+        return self.correct(word) or word
 
     def split(self, word: str) -> tuple[str, str] | None:
         """Split an unknown compound into two parts whose stems are known, longest head first."""

@@ -81,3 +81,14 @@ def test_example_questions_are_embedded_and_an_edit_to_them_makes_the_index_stal
     )
     with pytest.raises(StaleIndexError, match="examples"):
         load_index(settings)
+
+
+def test_index_calibrated_on_other_features_is_stale(sources_copy: KnowledgeSettings, encoder: Encoder) -> None:
+    """After an upgrade that changes the confidence model's inputs, the old index must be rebuilt,
+    not fed vectors of the wrong length."""
+    build_index(sources_copy, encoder)
+    path = sources_copy.index_dir / MANIFEST
+    manifest = json.loads(path.read_text())
+    path.write_text(json.dumps(manifest | {"features": manifest["features"][:8]}))
+    with pytest.raises(StaleIndexError, match="features"):
+        load_index(sources_copy)

@@ -50,3 +50,23 @@ def test_compounds_split_into_known_parts_but_not_into_endings(lexicon: Lexicon)
 
 def test_transposed_letters_count_as_one_edit() -> None:
     assert edit_distance("kommuen", "kommune") == 1
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"), [("oppfoelging", "oppfølging"), ("foelger", "følger"), ("baerum", "bærum")]
+)
+def test_words_typed_without_norwegian_letters_are_read_with_them(typed: str, meant: str) -> None:
+    """A keyboard without æ/ø/å: "oe" is too far from "ø" for the edit distance on short words."""
+    lexicon = Lexicon(["oppfølging", "følger", "bærum"], Normaliser({}).stem)
+    assert lexicon.correct(typed) == meant
+
+
+def test_workers_words_repair_typos_the_guidelines_words_cannot() -> None:
+    """The texts say "kriseplaner"; a worker's "kriseplaan" means "kriseplan", which only
+    workers' questions contain. The guidelines' own words still win when both are close."""
+    stem = Normaliser({}).stem
+    lexicon = Lexicon(["kriseplaner", "koordinator"], stem, fallback=Lexicon(["kriseplan", "kordinatoren"], stem))
+    assert lexicon.correct("kriseplaan") == "kriseplan"
+    assert lexicon.correct("kordinator") == "koordinator"
+    assert lexicon.repair("fotball") == "fotball"
+    assert "kriseplan" not in lexicon.words  # a worker's word is a repair target, not a guideline word

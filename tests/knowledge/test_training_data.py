@@ -12,6 +12,7 @@ from pathlib import Path
 import yaml
 
 from knowledge.documents import load_sources
+from knowledge.index import tuning_questions
 from knowledge.settings import PROJECT_ROOT, KnowledgeSettings
 
 TRAINING = PROJECT_ROOT / "knowledge" / "training"
@@ -67,3 +68,13 @@ def test_no_training_text_is_a_near_copy_of_an_evaluation_question() -> None:
         if any(len(_words(text) & e) / max(len(_words(text) | e), 1) >= NEAR_COPY for e in held_out)
     ]
     assert not copies, f"training texts too close to evaluation questions: {copies}"
+
+
+def test_no_calibration_question_is_written_twice() -> None:
+    """A repeated question would count twice when the confidence model is fitted."""
+    answerable, unanswerable = tuning_questions(KnowledgeSettings())
+    seen: dict[str, int] = {}
+    for text in answerable + unanswerable:
+        key = " ".join(text.lower().split())
+        seen[key] = seen.get(key, 0) + 1
+    assert not [text for text, count in seen.items() if count > 1]
