@@ -13,12 +13,14 @@ import numpy.typing as npt
 
 from knowledge.bm25 import BM25
 from knowledge.calibration import Calibration
+from knowledge.crisis_model import create_safety_rules
 from knowledge.documents import Passage
 from knowledge.encoder import Encoder
 from knowledge.index import LoadedIndex, load_index
 from knowledge.lexicon import Lexicon
 from knowledge.loaders import load_encoder
 from knowledge.responsibility import Topic, load_topics
+from knowledge.safety import SafetyRules
 from knowledge.services import load_services
 from knowledge.settings import KnowledgeSettings
 from knowledge.text import Normaliser, load_synonyms, load_variants
@@ -31,18 +33,6 @@ LEXICAL_WEIGHT = 0.1
 TOPIC_WEIGHT = 0.1
 # The short answer from the map is shown only when the question matches its topic this well.
 TOPIC_MIN_COSINE = 0.55
-# Clinical questions are never answered, however well a passage matches: doses, medicines,
-# and diagnosing a person. Questions *about* diagnoses in the guidelines ("må brukeren ha en
-# diagnose for å få hjelp?") are not clinical advice and stay answerable.
-CLINICAL = re.compile(
-    r"(?<!\w)(?:dose\w*|doser\w*|dosering\w*|mg|milligram\w*|nedtrapp\w*|trappe\w* ned|bivirkning\w*|"
-    r"interaksjon\w*|metadon\w*|subutex|suboxone|buprenorfin\w*|benzo\w*|antipsykoti\w*|medisin\w*|"
-    r"medikament\w*|olanzapin|quetiapin|sobril|vival|rivotril|valium|tablett\w*|resept\w*|"
-    r"diagnosekriter\w*|(?:hvilken|kva|hva slags) diagnose\w*|stille diagnosen\w*|"
-    r"(?:har|er) (?:han|hun|ho|pasienten|brukeren|brukaren|personen) (?:en )?"
-    r"(?:schizofren\w*|psykotisk|psykose|bipolar\w*|adhd|personlighetsforstyrrelse|deprimert|depresjon))(?!\w)",
-    re.IGNORECASE,
-)
 # National guidelines never give local facts: opening hours, contact details, pay, queues,
 # vacancies. A question asking for one is a signal (a calibration feature), not a rule.
 LOCAL_FACT = re.compile(
@@ -68,7 +58,8 @@ class Source:
 @dataclass(frozen=True)
 class Answer:
     """The engine's reply: a short answer and the wording it rests on, or nothing when it
-    does not know (`reason` says why: "not_covered" or "clinical")."""
+    does not know (`reason` says why: "not_covered", "clinical", or "crisis", when the message
+    is about an emergency: then `urgent` is set and `short_answer` says what to do now)."""
 
     answer: str | None
     out_of_scope: bool
@@ -80,6 +71,7 @@ class Answer:
     topic: str | None = None
     reason: str | None = None
     quotes: list[str] = field(default_factory=list)
+    urgent: bool = False
 
 
 class Answerer(Protocol):
@@ -114,6 +106,7 @@ class KnowledgeEngine:
         normaliser: Normaliser,
         calibration: Calibration | None,
         service_names: dict[str, str],
+        safety: SafetyRules,
         threshold: float | None = None,
     ) -> None:
         self._passages: list[Passage] = index.passages
@@ -123,6 +116,7 @@ class KnowledgeEngine:
         self._calibration = calibration
         self._threshold = threshold
         self._service_names = service_names
+        self._safety = safety
         self._topics = topics
         workers = Lexicon(normaliser.words(" ".join(index.vocabulary)), normaliser.stem)
         self._lexicon = Lexicon(
@@ -139,10 +133,20 @@ class KnowledgeEngine:
     def ask(self, question: str, top_k: int = 3) -> Answer:
         """Rank passages for `question`; answer with the best one (and the map's short
         answer when the question is about a mapped topic) only if confident."""
+        if self._safety.crisis(question):
+            return Answer(
+                answer=None,
+                out_of_scope=True,
+                confidence=0.0,
+                sources=[],
+                short_answer=self._safety.message,
+                reason="crisis",
+                urgent=True,
+            )
         signals = self._signals(question)
         if not signals.terms:
             return Answer(answer=None, out_of_scope=True, confidence=0.0, sources=[], reason="not_covered")
-        if CLINICAL.search(question):
+        if self._safety.clinical(question):
             return Answer(answer=None, out_of_scope=True, confidence=0.0, sources=[], reason="clinical")
         ranked = [int(i) for i in np.argsort(-signals.fused, kind="stable")[:top_k]]
         sources = [self._source(i, float(signals.fused[i])) for i in ranked]
@@ -333,4 +337,5 @@ def build_engine(
     normaliser = Normaliser(load_synonyms(settings.synonyms_file), load_variants(settings.variants_file))
     calibration = Calibration.load(index.calibration) if calibrated and index.calibration else None
     names = {tag: service.name for tag, service in services.items()}
-    return KnowledgeEngine(index, topics, encoder, normaliser, calibration, names, settings.answer_threshold)
+    safety = create_safety_rules(settings)
+    return KnowledgeEngine(index, topics, encoder, normaliser, calibration, names, safety, settings.answer_threshold)

@@ -21,6 +21,10 @@ class KnowledgeSettings(BaseSettings):
     variants_file: Path = PROJECT_ROOT / "knowledge" / "variants.yml"
     services_file: Path = PROJECT_ROOT / "knowledge" / "services.yml"
     responsibility_file: Path = PROJECT_ROOT / "knowledge" / "responsibility.yml"
+    safety_file: Path = PROJECT_ROOT / "knowledge" / "safety.yml"
+    referral_file: Path = PROJECT_ROOT / "knowledge" / "referral.yml"
+    # Crisis and ordinary messages the crisis classifier learns from (knowledge.crisis_model).
+    crisis_dir: Path = PROJECT_ROOT / "knowledge" / "crisis"
     # Worker questions per passage (questions_*.yml) the engine compares new questions with.
     examples_dir: Path = PROJECT_ROOT / "knowledge" / "training"
     # Questions (never the evaluation set) the index build fits the confidence model on:
