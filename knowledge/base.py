@@ -11,19 +11,24 @@ import dataclasses
 from dataclasses import dataclass
 
 from knowledge.documents import Document, Passage, load_sources
+from knowledge.referral_rules import ReferralRules, load_referral_rules
 from knowledge.responsibility import Topic, load_topics
+from knowledge.safety import SafetyRules, load_safety_rules
 from knowledge.services import Service, load_services, tag
 from knowledge.settings import KnowledgeSettings
 
 
 @dataclass(frozen=True)
 class KnowledgeBase:
-    """Documents, passages tagged with services, the services and the responsibility map."""
+    """Documents, passages tagged with services, the services, the responsibility map, and the
+    safety and referral rules that build on them."""
 
     documents: list[Document]
     passages: list[Passage]
     services: dict[str, Service]
     topics: list[Topic]
+    safety: SafetyRules
+    referral: ReferralRules
 
 
 def load_knowledge_base(settings: KnowledgeSettings) -> KnowledgeBase:
@@ -32,4 +37,11 @@ def load_knowledge_base(settings: KnowledgeSettings) -> KnowledgeBase:
     services = load_services(settings.services_file)
     tagged = [dataclasses.replace(p, services=tag(f"{p.lead} {p.text}", services)) for p in passages]
     topics = load_topics(settings.responsibility_file, tagged, services)
-    return KnowledgeBase(documents=documents, passages=tagged, services=services, topics=topics)
+    return KnowledgeBase(
+        documents=documents,
+        passages=tagged,
+        services=services,
+        topics=topics,
+        safety=load_safety_rules(settings.safety_file),
+        referral=load_referral_rules(settings.referral_file, topics, set(services)),
+    )

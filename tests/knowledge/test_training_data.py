@@ -78,3 +78,21 @@ def test_no_calibration_question_is_written_twice() -> None:
         key = " ".join(text.lower().split())
         seen[key] = seen.get(key, 0) + 1
     assert not [text for text, count in seen.items() if count > 1]
+
+
+def test_crisis_and_referral_development_texts_are_not_near_copies_of_held_out_ones() -> None:
+    """The crisis classifier and the referral rules were built on these texts; make eval must
+    measure them on texts they have not seen."""
+    held_out_dir = PROJECT_ROOT / "knowledge" / "eval"
+    crisis = _load(held_out_dir / "crisis.yml")
+    held_out = [_words(m["text"]) for m in crisis["crisis"] + crisis["ordinary"]]
+    held_out += [_words(v["text"]) for v in _load(held_out_dir / "referral.yml")["vignettes"]]
+    written: list[str] = []
+    for path in sorted((PROJECT_ROOT / "knowledge" / "crisis").glob("*.yml")):
+        raw = _load(path)
+        written += [m["text"] for m in raw["crisis"] + raw["ordinary"]]
+    for path in sorted((PROJECT_ROOT / "knowledge" / "tuning").glob("referral*.yml")):
+        written += [v["text"] for v in _load(path)["vignettes"]]
+    assert len(written) > 300
+    copies = [t for t in written if any(len(_words(t) & e) / max(len(_words(t) | e), 1) >= NEAR_COPY for e in held_out)]
+    assert not copies, copies
