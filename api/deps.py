@@ -9,6 +9,8 @@ from fastapi import Depends, HTTPException, Request
 from api.settings import Settings
 from api.upstream import RasaGateway
 from knowledge.engine import Answerer
+from knowledge.referral import ReferralEngine
+from knowledge.safety import SafetyRules
 
 
 def get_settings(request: Request) -> Settings:
@@ -31,6 +33,20 @@ def get_engine(request: Request) -> Answerer:
     return engine
 
 
+def get_referral(request: Request) -> ReferralEngine:
+    """The referral engine loaded by the lifespan."""
+    engine: ReferralEngine = request.app.state.referral
+    return engine
+
+
+def get_safety(request: Request) -> SafetyRules:
+    """The crisis and clinical-advice rules loaded by the lifespan."""
+    safety: SafetyRules = request.app.state.safety
+    return safety
+
+
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 GatewayDep = Annotated[RasaGateway, Depends(get_gateway)]
 EngineDep = Annotated[Answerer, Depends(get_engine)]
+ReferralDep = Annotated[ReferralEngine, Depends(get_referral)]
+SafetyDep = Annotated[SafetyRules, Depends(get_safety)]

@@ -14,12 +14,13 @@ from fastapi.staticfiles import StaticFiles
 
 from api.errors import install_error_handlers
 from api.limits import BodySizeLimit
-from api.routes import ask, chat, health, pages
+from api.routes import ask, chat, health, pages, referral
 from api.settings import Settings
 from api.upstream import RasaGateway
 from knowledge.engine import Answerer, create_engine
 from knowledge.index import StaleIndexError
 from knowledge.loaders import ModelLoadError
+from knowledge.referral import create_referral_engine
 
 logger = logging.getLogger(__name__)
 
@@ -31,6 +32,10 @@ def create_app(settings: Settings | None = None, engine: Answerer | None = None)
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.settings = settings
+        # Safety and referral rules are small and must be valid: a broken rules file stops the
+        # gateway rather than letting it run without crisis detection.
+        app.state.referral = await run_in_threadpool(create_referral_engine, settings)
+        app.state.safety = app.state.referral.safety
         app.state.engine, app.state.engine_error = engine, "ok"
         if engine is None:
             try:
@@ -60,7 +65,7 @@ def create_app(settings: Settings | None = None, engine: Answerer | None = None)
             allow_methods=["GET", "POST"],
             allow_headers=["Content-Type"],
         )
-    for module in (health, chat, ask, pages):
+    for module in (health, chat, ask, referral, pages):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=pages.STATIC_DIR), name="static")
     return app

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
@@ -88,7 +88,8 @@ class AskResponse(BaseModel):
 
     `short_answer` ("Kort svar") names who is responsible when the question matches a topic of
     the responsibility map; `quotes` are the passages it rests on, word for word. `reason` is
-    "not_covered" or "clinical" (dosing and diagnosis are never answered) when out of scope."""
+    "not_covered", "clinical" (dosing and diagnosis are never answered) or "crisis" when out of
+    scope; for "crisis", `urgent` is true and `short_answer` says what to do now (113, 116 117)."""
 
     answer: str | None
     out_of_scope: bool
@@ -100,6 +101,63 @@ class AskResponse(BaseModel):
     topic: str | None = None
     reason: str | None = None
     quotes: list[str] = []
+    urgent: bool = False
+
+
+class ReferralRequest(_Body):
+    """A short description of a person; `severity` and `duration`, when given, win over the text."""
+
+    description: UserText = Field(description="A sentence or two about the person, without names.")
+    severity: Literal["mild", "moderate", "severe"] | None = None
+    duration: Literal["short", "long"] | None = None
+
+
+class CitedOut(BaseModel):
+    """A guideline passage quoted word for word."""
+
+    id: str
+    document: str
+    section: str
+    quote: str
+
+
+class RecommendationOut(BaseModel):
+    """What the guidelines recommend for this person, and where they say so."""
+
+    id: str
+    text: str
+    source: CitedOut
+
+
+class FollowUpOut(BaseModel):
+    """A question to ask for a missing detail; `options` maps each value to its button title."""
+
+    slot: str
+    text: str
+    options: dict[str, str]
+
+
+class ReferralResponse(BaseModel):
+    """The suggested main pathway (hovedforløp 1–3, null while severity or duration is unknown),
+    who leads, whom to involve, extra recommendations, and what is still `missing`.
+
+    `urgent` is true when the description is about an emergency; `message` then says what to
+    do now, before anything else."""
+
+    urgent: bool
+    crisis: str | None = None
+    message: str | None = None
+    pathway: Literal[1, 2, 3] | None
+    lead: str
+    actors: list[str]
+    recommendations: list[RecommendationOut]
+    missing: list[str]
+    questions: list[FollowUpOut]
+    sources: list[CitedOut]
+    severity: str | None = None
+    duration: str | None = None
+    substances: list[str] = []
+    diagnoses: list[str] = []
 
 
 class HealthResponse(BaseModel):

@@ -10,9 +10,10 @@ import httpx
 from api.schemas import Button, ChatMessage, SourceOut
 
 READY_CACHE_SECONDS = 2.0  # a healthy answer is trusted this long; failures are re-checked at once
+ADVISOR_BUTTON = Button(title="Snakk med en rådgiver", payload="/request_advisor")
 NO_REPLY = ChatMessage(
     text="Beklager, jeg fikk ikke til å svare på dette nå. Prøv igjen, eller snakk med en rådgiver.",
-    buttons=[Button(title="Snakk med en rådgiver", payload="/request_advisor")],
+    buttons=[ADVISOR_BUTTON],
 )
 
 

@@ -47,3 +47,11 @@ def test_ask_without_index_gets_503_in_norwegian(tmp_path) -> None:  # type: ign
         response = client.post("/api/ask", json={"question": "Hvem har ansvaret for IP?"})
     assert response.status_code == 503
     assert "Kunnskapsbasen er ikke klar" in response.json()["detail"]
+
+
+def test_emergency_question_is_urgent_and_says_what_to_do_now(client: TestClient) -> None:
+    body = client.post(
+        "/api/ask", json={"question": "Han sier han vil ta livet sitt i kveld, hvem har ansvaret?"}
+    ).json()
+    assert body["urgent"] is True and body["reason"] == "crisis" and body["answer"] is None
+    assert "113" in body["short_answer"] and "116 117" in body["short_answer"]

@@ -144,3 +144,35 @@ def test_streamed_body_without_length_is_cut_off_at_the_limit(client: TestClient
     response = client.post("/api/chat", content=chunks(), headers={"content-type": "application/json"})
     assert response.status_code == 413
     assert response.json() == {"detail": "Forespørselen er for stor."}
+
+
+def test_emergency_and_dosing_questions_reach_rasa_as_intents_without_the_words(
+    client_with_rasa: Callable[..., TestClient],
+) -> None:
+    seen: list[dict] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/webhooks/rest/webhook":
+            seen.append(json.loads(request.content))
+        return healthy_rasa([{"recipient_id": "w1", "text": "Ring 113"}])(request)
+
+    client = client_with_rasa(handler)
+    client.post("/api/chat", json={"sender": "w1", "message": "Han sier han skal ta livet sitt i kveld"})
+    client.post("/api/chat", json={"sender": "w1", "message": "Hvem lager kriseplanen?"})
+    client.post("/api/chat", json={"sender": "w1", "message": "Hvor mye metadon skal han ha?"})
+    assert seen[0] == {"sender": "w1", "message": '/crisis{"crisis_kind": "suicide"}'}
+    assert seen[1]["message"] == "Hvem lager kriseplanen?"
+    assert seen[2]["message"] == "/clinical_question"
+
+
+def test_emergency_is_answered_with_113_even_when_rasa_is_down(client: TestClient) -> None:
+    response = client.post("/api/chat", json={"sender": "w1", "message": "hun har tatt en overdose og puster ikke"})
+    assert response.status_code == 200
+    [message] = response.json()["messages"]
+    assert "113" in message["text"] and "116 117" in message["text"]
+    assert message["buttons"] == [{"title": "Snakk med en rådgiver", "payload": "/request_advisor"}]
+
+
+def test_ordinary_message_while_rasa_is_down_is_still_503(client: TestClient) -> None:
+    response = client.post("/api/chat", json={"sender": "w1", "message": "Hvem har ansvar for IP?"})
+    assert response.status_code == 503
