@@ -8,6 +8,7 @@ from typing import Any
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.crisis import ADVISOR_BUTTON
 from actions.factories import default_engine
 from knowledge.engine import Answerer
 
@@ -30,6 +31,9 @@ class ActionAnswerQuestion(Action):
         if question.startswith("/"):  # a button payload carries no question to look up
             question = ""
         answer = self._engine.ask(question, top_k=SOURCES_SHOWN)
+        if answer.reason == "crisis" and answer.short_answer:
+            dispatcher.utter_message(text=answer.short_answer, buttons=[ADVISOR_BUTTON])
+            return []
         if answer.reason == "clinical":
             dispatcher.utter_message(response="utter_no_clinical_advice")
             return []

@@ -5,7 +5,10 @@ from __future__ import annotations
 from functools import cache
 
 from actions.settings import ActionSettings
+from knowledge.crisis_model import create_safety_rules
 from knowledge.engine import Answerer, create_engine
+from knowledge.referral import ReferralEngine, create_referral_engine
+from knowledge.safety import SafetyRules
 
 
 @cache
@@ -18,3 +21,14 @@ def settings() -> ActionSettings:
 def default_engine() -> Answerer:
     """The knowledge engine named by the settings, loaded on first use."""
     return create_engine(settings())
+
+
+@cache
+def default_referral() -> ReferralEngine:
+    """The referral engine over the knowledge base named by the settings."""
+    return create_referral_engine(settings())
+
+
+def default_safety() -> SafetyRules:
+    """The crisis rules with the fitted classifier (fitted once per process)."""
+    return create_safety_rules(settings())

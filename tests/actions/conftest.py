@@ -11,19 +11,30 @@ from rasa_sdk.executor import CollectingDispatcher
 
 
 @pytest.fixture
-def tracker_for() -> Callable[[str, str], Tracker]:
-    """A tracker whose latest user message is `text` classified as `intent`."""
+def tracker_for() -> Callable[..., Tracker]:
+    """A tracker whose latest user message is `text` classified as `intent`, with `slots`,
+    `entities` and an active form (`loop`) when a test needs them."""
 
-    def make(text: str, intent: str = "ask_responsibility") -> Tracker:
-        latest: dict[str, Any] = {"text": text, "intent": {"name": intent, "confidence": 0.9}, "entities": []}
+    def make(
+        text: str,
+        intent: str = "ask_responsibility",
+        slots: dict[str, Any] | None = None,
+        entities: list[dict[str, Any]] | None = None,
+        loop: str | None = None,
+    ) -> Tracker:
+        latest: dict[str, Any] = {
+            "text": text,
+            "intent": {"name": intent, "confidence": 0.9},
+            "entities": entities or [],
+        }
         return Tracker(
             sender_id="test-worker",
-            slots={},
+            slots=slots or {},
             latest_message=latest,
             events=[],
             paused=False,
             followup_action=None,
-            active_loop={},
+            active_loop={"name": loop} if loop else {},
             latest_action_name="action_listen",
         )
 

@@ -5,7 +5,16 @@ from __future__ import annotations
 import yaml
 
 from actions.answer import ActionAnswerQuestion
+from actions.crisis import ActionRespondCrisis
 from actions.handoff import ActionHandoffAdvisor
+from actions.referral import (
+    ActionAskDuration,
+    ActionAskSeverity,
+    ActionCorrectReferral,
+    ActionStartReferral,
+    ActionSuggestReferral,
+    ValidateReferralForm,
+)
 from knowledge.settings import PROJECT_ROOT
 
 DOMAIN = yaml.safe_load((PROJECT_ROOT / "bot" / "domain.yml").read_text(encoding="utf-8"))
@@ -16,7 +25,18 @@ def _texts() -> list[tuple[str, str]]:
 
 
 def test_every_custom_action_in_the_domain_is_implemented() -> None:
-    implemented = {cls.name(cls.__new__(cls)) for cls in (ActionAnswerQuestion, ActionHandoffAdvisor)}
+    classes = (
+        ActionAnswerQuestion,
+        ActionHandoffAdvisor,
+        ActionRespondCrisis,
+        ActionStartReferral,
+        ValidateReferralForm,
+        ActionAskSeverity,
+        ActionAskDuration,
+        ActionSuggestReferral,
+        ActionCorrectReferral,
+    )
+    implemented = {cls.name(cls.__new__(cls)) for cls in classes}
     assert set(DOMAIN["actions"]) == implemented
 
 
@@ -43,4 +63,14 @@ def test_greeting_names_the_emergency_number() -> None:
 
 def test_nlu_has_one_file_per_intent_topic() -> None:
     files = {p.stem for p in (PROJECT_ROOT / "data" / "nlu").glob("*.yml")}
-    assert files == {"greet", "goodbye", "thank", "responsibility", "advisor", "out_of_scope"}
+    assert files == {
+        "greet",
+        "goodbye",
+        "thank",
+        "responsibility",
+        "advisor",
+        "out_of_scope",
+        "crisis",
+        "referral",
+        "clinical",
+    }

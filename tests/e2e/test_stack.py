@@ -72,6 +72,50 @@ def test_bad_input_from_one_user_does_not_disturb_another(stack: Stack) -> None:
     assert stack.chat("e2e-good", "Hvem skal følge opp bolig?").status_code == 200
 
 
+def _texts(response_json: dict) -> str:
+    return " ".join(m["text"] for m in response_json["messages"])
+
+
+def _buttons(response_json: dict) -> dict[str, str]:
+    return {b["title"]: b["payload"] for m in response_json["messages"] for b in m.get("buttons", [])}
+
+
+def test_referral_asks_only_what_the_description_leaves_out_then_suggests_a_cited_pathway(stack: Stack) -> None:
+    first = stack.chat("e2e-referral", "Jeg har en bruker med schizofreni som bruker amfetamin.").json()
+    assert "Hvor lenge" in _texts(first)
+    long_term = _buttons(first)["Langvarige (mer enn et år)"]
+    suggestion = stack.chat("e2e-referral", long_term).json()
+    [message] = [m for m in suggestion["messages"] if m.get("sources")]
+    assert "hovedforløp 3" in message["text"] and "alvorlige og langvarige" in message["text"]
+    assert "Kilde: Sammen om mestring" in message["text"]
+    assert message["sources"][0]["document"] == "Sammen om mestring"
+    assert {"Endre alvorlighet", "Endre varighet", "Start på nytt"} <= set(_buttons(suggestion))
+
+
+def test_correcting_one_answer_gives_a_new_suggestion(stack: Stack) -> None:
+    stack.chat("e2e-correct", "Jeg har en bruker med schizofreni som bruker amfetamin.")
+    suggestion = stack.chat("e2e-correct", '/inform{"duration": "long"}').json()
+    asked = stack.chat("e2e-correct", _buttons(suggestion)["Endre varighet"]).json()
+    assert "Hvor lenge" in _texts(asked)
+    corrected = stack.chat("e2e-correct", "det har bare vart noen uker").json()
+    assert "hovedforløp 2" in _texts(corrected), _texts(corrected)
+
+
+def test_emergency_interrupts_the_referral_form_and_the_conversation_goes_on(stack: Stack) -> None:
+    asked = stack.chat("e2e-crisis", "hvilket hovedforløp passer?").json()
+    assert "Beskriv personen" in _texts(asked)
+    emergency = stack.chat("e2e-crisis", "Han sier han skal ta livet sitt i kveld").json()
+    assert "113" in _texts(emergency) and "116 117" in _texts(emergency) and "alene" in _texts(emergency)
+    assert _buttons(emergency) == {"Snakk med en rådgiver": "/request_advisor"}
+    after = stack.chat("e2e-crisis", "Hvem har ansvaret for individuell plan?").json()
+    assert "koordinator" in _texts(after)
+
+
+def test_dosing_question_in_the_chat_points_to_the_clinician(stack: Stack) -> None:
+    texts = _texts(stack.chat("e2e-dose", "Hvor mye metadon skal en ny pasient ha?").json())
+    assert "legen eller behandleren" in texts and "113" in texts
+
+
 def test_action_server_down_gives_503_on_chat_while_ask_keeps_working(stack: Stack) -> None:
     """Runs last: it stops the action server."""
     stack.stop_process("actions")

@@ -1,0 +1,30 @@
+"""Answer an emergency at once: 113, legevakt 116 117, do not leave the person alone, and an
+advisor; whatever the dialogue was doing stops."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import ActiveLoop, EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.factories import default_safety
+from knowledge.safety import SafetyRules
+
+ADVISOR_BUTTON = {"title": "Snakk med en rådgiver", "payload": "/request_advisor"}
+
+
+class ActionRespondCrisis(Action):
+    """Sent for the `crisis` intent, which the gateway sets when its crisis check fires; it
+    also ends any active form."""
+
+    def __init__(self, safety: SafetyRules | None = None) -> None:
+        self._safety = safety or default_safety()
+
+    def name(self) -> str:
+        return "action_respond_crisis"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        dispatcher.utter_message(text=self._safety.message, buttons=[ADVISOR_BUTTON])
+        return [ActiveLoop(None), SlotSet("requested_slot", None)]
