@@ -3,7 +3,9 @@
 Prints hit@1, hit@3 and MRR for BM25 alone, the encoder alone and the hybrid, per
 question variety; out-of-scope precision and recall, false-answer and false-refusal
 rates at the configured threshold; retrieval latency, encoder and spaCy load times and
-throughput; then the language models' build-time scores (scripts/models_report.py).
+throughput; referral pathway accuracy and crisis recall and false alarms
+(scripts/referral_report.py); then the language models' build-time scores
+(scripts/models_report.py).
 The questions in knowledge/eval/questions.yml are never used for tuning.
 Usage: python scripts/evaluate.py [--questions knowledge/eval/questions.yml]
 """
@@ -26,11 +28,14 @@ import yaml
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import models_report  # noqa: E402
+import referral_report  # noqa: E402
 
 from knowledge.bm25 import BM25  # noqa: E402
+from knowledge.crisis_model import create_safety_rules  # noqa: E402
 from knowledge.documents import load_sources  # noqa: E402
 from knowledge.engine import KnowledgeEngine, create_engine  # noqa: E402
 from knowledge.loaders import load_encoder, load_spacy  # noqa: E402
+from knowledge.referral import create_referral_engine  # noqa: E402
 from knowledge.settings import PROJECT_ROOT, KnowledgeSettings  # noqa: E402
 
 SYSTEMS = ("windows", "bm25", "dense", "hybrid")
@@ -191,6 +196,13 @@ def main() -> None:
     for name, goal in GOALS.items():
         print(f"  {name:22} {scores[name]:.3f}  goal >= {goal:.2f}  {'met' if scores[name] >= goal else 'NOT met'}")
     print(f"  {'retrieval p95':22} {p95:.2f} ms  goal < 10 ms  {'met' if p95 < 10 else 'NOT met'}")
+    held_out = PROJECT_ROOT / "knowledge" / "eval"
+    pathway = referral_report.referral_table(create_referral_engine(settings), held_out / "referral.yml")
+    everyday = [q.text for q in questions] + [text for text, _ in out_of_scope]
+    recall, alarms = referral_report.crisis_table(create_safety_rules(settings), held_out / "crisis.yml", everyday)
+    print("\nGoals (referral and crisis)")
+    scores = {"pathway accuracy": pathway, "crisis recall": recall, "crisis false alarms": alarms}
+    print("\n".join(referral_report.goals_lines(scores)))
     print("\nLanguage models (scores from their build manifests)")
     print(models_report.report())
 
