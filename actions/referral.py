@@ -152,8 +152,8 @@ class ActionSuggestReferral(Action):
         """Plain lines, no blank ones (the REST channel would split the message there)."""
         understood = [self._referral.label(slot, getattr(result, slot)) for slot in DETAILS]
         lines = [f"Jeg forstår: {' og '.join(understood)} problemer."]
-        if result.substances or result.diagnoses:
-            lines.append("Nevnt: " + ", ".join([*result.diagnoses, *result.substances]) + ".")
+        if result.substances or result.diagnoses or result.findings:
+            lines.append("Nevnt: " + ", ".join([*result.diagnoses, *result.substances, *result.findings]) + ".")
         lines.append(f"Forslag: hovedforløp {result.pathway}. {result.lead}")
         lines.append("Kontakt: " + ", ".join(result.actors) + ".")
         if result.recommendations:

@@ -158,6 +158,7 @@ class ReferralResponse(BaseModel):
     duration: str | None = None
     substances: list[str] = []
     diagnoses: list[str] = []
+    findings: list[str] = []
 
 
 class HealthResponse(BaseModel):

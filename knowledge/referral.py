@@ -60,6 +60,7 @@ class Referral:
     duration: str | None = None
     substances: list[str] = field(default_factory=list)
     diagnoses: list[str] = field(default_factory=list)
+    findings: list[str] = field(default_factory=list)
 
 
 class ReferralEngine:
@@ -128,6 +129,7 @@ class ReferralEngine:
             duration=duration,
             substances=[n for n, p in self._rules.substances.items() if self._found((p,), texts)],
             diagnoses=[n for n, p in self._rules.diagnoses.items() if self._found((p,), texts)],
+            findings=[label for name, label in self._rules.fact_labels.items() if name in facts],
         )
 
     def _level(

@@ -63,6 +63,7 @@ class ReferralRules:
     severity: tuple[tuple[str, tuple[re.Pattern[str], ...]], ...]
     duration: tuple[tuple[str, tuple[re.Pattern[str], ...]], ...]
     facts: dict[str, tuple[re.Pattern[str], ...]]
+    fact_labels: dict[str, str]
     substances: dict[str, re.Pattern[str]]
     diagnoses: dict[str, re.Pattern[str]]
     pathways: tuple[PathwayRule, ...]
@@ -98,7 +99,12 @@ def load_referral_rules(path: Path, topics: list[Topic], services: set[str]) -> 
 
     severity = cues("severity", SEVERITIES)
     duration = cues("duration", DURATIONS)
-    facts = {k: compile_patterns(v, f"facts.{k}", problems) for k, v in (raw.get("facts") or {}).items()}
+    raw_facts = raw.get("facts") or {}
+    problems.extend(
+        f"facts.{k}: needs a label and cues" for k, v in raw_facts.items() if not v.get("label") or not v.get("cues")
+    )
+    facts = {k: compile_patterns(v.get("cues") or [], f"facts.{k}", problems) for k, v in raw_facts.items()}
+    fact_labels = {k: str(v.get("label", k)) for k, v in raw_facts.items()}
     pathways = []
     for entry in raw.get("pathways") or []:
         where = f"pathway {entry.get('pathway')}"
@@ -152,6 +158,7 @@ def load_referral_rules(path: Path, topics: list[Topic], services: set[str]) -> 
         severity=severity,
         duration=duration,
         facts=facts,
+        fact_labels=fact_labels,
         substances=substances,
         diagnoses=diagnoses,
         pathways=tuple(pathways),

@@ -37,4 +37,5 @@ async def referral(body: ReferralRequest, engine: ReferralDep, safety: SafetyDep
         duration=result.duration,
         substances=result.substances,
         diagnoses=result.diagnoses,
+        findings=result.findings,
     )

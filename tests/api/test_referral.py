@@ -22,6 +22,7 @@ def test_description_gets_pathway_lead_actors_and_cited_recommendations(client: 
     assert set(source) == {"id", "document", "section", "quote"} and source["quote"]
     assert body["sources"][0]["id"].startswith("sm:")
     assert body["substances"] == ["amfetamin"] and body["diagnoses"] == ["schizofreni"]
+    assert body["findings"] == ["barn"]
 
 
 def test_unknown_details_come_back_as_questions_with_answer_options(client: TestClient) -> None:
