@@ -31,6 +31,15 @@ MESSAGES = [
     "Hvem følger opp etter utskrivning fra døgnbehandling?",
     "Hva blir været i morgen?",
     "Takk for hjelpen",
+    "Han sier han skal ta livet sitt i kveld",
+]
+
+
+DESCRIPTIONS = [
+    "Mann med schizofreni i mange år som injiserer amfetamin daglig, bostedsløs, to barn.",
+    "Ho har drukke meir sidan skilsmissa i vår, litt nedstemd, men er i full jobb.",
+    "Bruker med angst og cannabis, usikker på hvor lenge.",
+    "Skal skrives ut fra TSB neste uke etter ti år med heroin, har stor gjeld.",
 ]
 
 
@@ -78,6 +87,11 @@ def main() -> None:
             asks = _time(
                 lambda: stack.api.post("/api/ask", json={"question": next(cycle)}).raise_for_status(), args.turns
             )
+            people = iter(DESCRIPTIONS * (args.turns // len(DESCRIPTIONS) + 1))
+            referrals = _time(
+                lambda: stack.api.post("/api/referral", json={"description": next(people)}).raise_for_status(),
+                args.turns,
+            )
         finally:
             stack.stop()
 
@@ -86,6 +100,7 @@ def main() -> None:
     print(f"stack start to healthy             {stack.started_seconds:7.1f} s")
     print(f"POST /api/chat ({args.turns} turns)        {_percentiles(chats)}")
     print(f"POST /api/ask ({args.turns} questions)     {_percentiles(asks)}")
+    print(f"POST /api/referral ({args.turns} people)   {_percentiles(referrals)}")
 
 
 if __name__ == "__main__":
