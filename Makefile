@@ -28,7 +28,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: help install run test bench eval lint index train models sources lock clean
+.PHONY: help install run test bench eval eval-nlu lint index train models sources lock clean
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-9s\033[0m %s\n", $$1, $$2}'
@@ -71,12 +71,19 @@ run: install index train ## Build whatever is missing, then start Rasa, actions 
 	@echo "==> http://127.0.0.1:8000  (Rasa 127.0.0.1:5005, actions 127.0.0.1:5055)"
 	$(VENV)/bin/honcho start -f Procfile -e .env
 
-test: install index train ## Validate Rasa data, run unit tests and the end-to-end test
+test: install index train ## Validate Rasa data, run the test stories, unit tests and the end-to-end test
 	$(RASA) data validate $(RASA_DATA)
+	$(RASA) test core --model $(MODEL) --stories tests/stories --fail-on-prediction-errors --out var/rasa-test
 	$(PY) -m pytest
 
-eval: install index ## Print retrieval and out-of-scope quality on the held-out questions
+eval: install index ## Print retrieval, referral, crisis and NLU quality (held-out sets; NLU 5-fold CV, ~20 min)
 	$(PY) scripts/evaluate.py
+	$(MAKE) eval-nlu
+
+eval-nlu: install ## NLU 5-fold cross-validation: intent and entity reports (~20 min on 2 cores)
+	rm -rf var/nlu-cv
+	$(RASA) test nlu --nlu data/nlu --config config.yml --cross-validation --folds 5 --out var/nlu-cv
+	$(PY) scripts/nlu_report.py var/nlu-cv
 
 bench: install index train ## Start the stack on test ports and print start-up and turn latencies
 	$(PY) scripts/bench.py

@@ -1,18 +1,29 @@
-"""Answer a question from the guidelines, quoting the passage and citing its source."""
+"""Answer a question from the guidelines, quoting the passage and citing its source.
+
+Two things make it a conversation rather than a search box: a short follow-up ("og DPS?",
+"kva med bustad då?") is read together with the previous question when it cannot be answered
+alone, and a question that still finds nothing first gets a request to rephrase, then, the
+second time in a row, an offer of a human advisor.
+"""
 
 from __future__ import annotations
 
 import dataclasses
+import re
 from typing import Any
 
 from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.crisis import ADVISOR_BUTTON
 from actions.factories import default_engine
-from knowledge.engine import Answerer
+from knowledge.engine import Answer, Answerer
 
 SOURCES_SHOWN = 3
+# "og DPS?", "hva med bolig da", "kva med fengsel", "enn NAV?", "men for TSB?"
+FOLLOW_UP = re.compile(r"^\s*(?:og|hva med|kva med|enn|men|hvis|dersom|samme for|same for)\b", re.IGNORECASE)
+FOLLOW_UP_MAX_WORDS = 6
 
 
 class ActionAnswerQuestion(Action):
@@ -24,13 +35,11 @@ class ActionAnswerQuestion(Action):
     def name(self) -> str:
         return "action_answer_question"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
-    ) -> list[dict[str, Any]]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         question = tracker.latest_message.get("text") or ""
         if question.startswith("/"):  # a button payload carries no question to look up
             question = ""
-        answer = self._engine.ask(question, top_k=SOURCES_SHOWN)
+        answer, asked = self._ask(question, tracker.get_slot("last_question"))
         if answer.reason == "crisis" and answer.short_answer:
             dispatcher.utter_message(text=answer.short_answer, buttons=[ADVISOR_BUTTON])
             return []
@@ -38,8 +47,9 @@ class ActionAnswerQuestion(Action):
             dispatcher.utter_message(response="utter_no_clinical_advice")
             return []
         if answer.out_of_scope or answer.answer is None:
-            dispatcher.utter_message(response="utter_no_answer")
-            return []
+            failed = int(tracker.get_slot("failed_attempts") or 0) + 1
+            dispatcher.utter_message(response="utter_no_answer" if failed < 2 else "utter_offer_advisor")
+            return [SlotSet("failed_attempts", float(failed % 2)), SlotSet("advisor_offered", failed >= 2)]
         best = answer.sources[0]
         details: dict[str, Any] = {"document": best.document, "section": best.title, "quote": answer.answer}
         if answer.short_answer:
@@ -47,4 +57,21 @@ class ActionAnswerQuestion(Action):
         else:
             details |= {"response": "utter_answer"}
         dispatcher.utter_message(json_message={"sources": [dataclasses.asdict(s) for s in answer.sources]}, **details)
-        return []
+        return [
+            SlotSet("last_question", asked),
+            SlotSet("last_sources", [s.id for s in answer.sources]),
+            SlotSet("failed_attempts", 0.0),
+            SlotSet("advisor_offered", False),
+        ]
+
+    def _ask(self, question: str, previous: str | None) -> tuple[Answer, str]:
+        """The answer, and the question it answers (the follow-up joined to the previous one
+        when the follow-up alone finds nothing)."""
+        answer = self._engine.ask(question, top_k=SOURCES_SHOWN)
+        short = len(question.split()) <= FOLLOW_UP_MAX_WORDS
+        if previous and answer.out_of_scope and answer.reason == "not_covered" and short and FOLLOW_UP.match(question):
+            joined = f"{FOLLOW_UP.sub('', question).strip(' ?.,')} – {previous}"
+            retry = self._engine.ask(joined, top_k=SOURCES_SHOWN)
+            if not retry.out_of_scope:
+                return retry, joined
+        return answer, question

@@ -6,6 +6,7 @@ import yaml
 
 from actions.answer import ActionAnswerQuestion
 from actions.crisis import ActionRespondCrisis
+from actions.feedback import ActionStoreFeedback
 from actions.handoff import ActionHandoffAdvisor
 from actions.referral import (
     ActionAskDuration,
@@ -35,6 +36,7 @@ def test_every_custom_action_in_the_domain_is_implemented() -> None:
         ActionAskDuration,
         ActionSuggestReferral,
         ActionCorrectReferral,
+        ActionStoreFeedback,
     )
     implemented = {cls.name(cls.__new__(cls)) for cls in classes}
     assert set(DOMAIN["actions"]) == implemented
@@ -52,7 +54,13 @@ def test_responses_the_actions_fill_in_have_their_variables() -> None:
 
 
 def test_every_way_out_offers_a_human_advisor() -> None:
-    for name in ("utter_out_of_scope", "utter_no_answer", "utter_default"):
+    for name in (
+        "utter_out_of_scope",
+        "utter_no_answer",
+        "utter_default",
+        "utter_feedback_negative",
+        "utter_bot_challenge",
+    ):
         buttons = DOMAIN["responses"][name][0].get("buttons", [])
         assert {"title": "Snakk med en rådgiver", "payload": "/request_advisor"} in buttons, name
 
@@ -73,4 +81,8 @@ def test_nlu_has_one_file_per_intent_topic() -> None:
         "crisis",
         "referral",
         "clinical",
+        "faq",
+        "affirm_deny",
+        "feedback",
+        "bot",
     }
