@@ -46,12 +46,14 @@ class ActionStartReferral(Action):
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         if intent == "describe_person" and (text := _typed_text(tracker)):
             result = self._referral.suggest(text)
-            events += [SlotSet("person_description", text), *_details(result)]
+            events += [SlotSet("person_description", text)]
+            events += [SlotSet(slot, value) for slot, value in _details(result).items()]
         return events
 
 
-def _details(result: Referral) -> list[EventType]:
-    return [SlotSet(slot, getattr(result, slot)) for slot in DETAILS if getattr(result, slot)]
+def _details(result: Referral) -> dict[str, str]:
+    """The severity and duration the text states (what it does not say is left out)."""
+    return {slot: getattr(result, slot) for slot in DETAILS if getattr(result, slot)}
 
 
 class ValidateReferralForm(FormValidationAction):
@@ -71,8 +73,7 @@ class ValidateReferralForm(FormValidationAction):
         if not text or text.startswith("/"):
             return {"person_description": None}
         result = self._referral.suggest(text)
-        found = {slot: getattr(result, slot) for slot in DETAILS if getattr(result, slot)}
-        return {"person_description": text, **found}
+        return {"person_description": text, **_details(result)}
 
     async def extract_severity(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
