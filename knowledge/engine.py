@@ -326,9 +326,14 @@ def create_engine(settings: KnowledgeSettings, calibrated: bool = True) -> Knowl
 
 
 def build_engine(
-    settings: KnowledgeSettings, index: LoadedIndex, encoder: Encoder, calibrated: bool = True
+    settings: KnowledgeSettings,
+    index: LoadedIndex,
+    encoder: Encoder,
+    calibrated: bool = True,
+    safety: SafetyRules | None = None,
 ) -> KnowledgeEngine:
-    """Assemble an engine over an already loaded index (also used while building it)."""
+    """Assemble an engine over an already loaded index (also used while building it, with the
+    patterns-only `safety` the calibration needs: fitting the crisis classifier would be wasted)."""
     # One question against ~100 passages: OpenMP threads only add wake-up latency, and under
     # load (2 cores shared with Rasa) they turned a 0.1 ms search into 9 ms.
     faiss.omp_set_num_threads(1)
@@ -337,5 +342,5 @@ def build_engine(
     normaliser = Normaliser(load_synonyms(settings.synonyms_file), load_variants(settings.variants_file))
     calibration = Calibration.load(index.calibration) if calibrated and index.calibration else None
     names = {tag: service.name for tag, service in services.items()}
-    safety = create_safety_rules(settings)
+    safety = safety or create_safety_rules(settings)
     return KnowledgeEngine(index, topics, encoder, normaliser, calibration, names, safety, settings.answer_threshold)

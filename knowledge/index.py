@@ -24,6 +24,7 @@ from knowledge.base import load_knowledge_base
 from knowledge.calibration import FEATURES, fit
 from knowledge.documents import Passage
 from knowledge.encoder import Encoder, fingerprint
+from knowledge.safety import SafetyRules
 from knowledge.settings import KnowledgeSettings
 
 FORMAT_VERSION = 2
@@ -148,7 +149,8 @@ def tuning_questions(settings: KnowledgeSettings) -> tuple[list[str], list[str]]
 def build_index(settings: KnowledgeSettings, encoder: Encoder) -> dict[str, object]:
     """Encode every passage, write index, passages and manifest; return the manifest."""
     started = time.perf_counter()
-    passages = load_knowledge_base(settings).passages
+    base = load_knowledge_base(settings)
+    passages = base.passages
     vectors = encoder.encode([p.search_text() for p in passages])
     index = faiss.IndexFlatIP(vectors.shape[1])
     index.add(vectors)
@@ -177,21 +179,26 @@ def build_index(settings: KnowledgeSettings, encoder: Encoder) -> dict[str, obje
     manifest["unanswerable_count"] = len(unanswerable_texts)
     owners_array = np.asarray(owners, dtype=np.int64)
     loaded = LoadedIndex(passages, index, manifest, None, examples, owners_array, tuple(vocabulary), unanswerable)
-    manifest["calibration"] = _calibrate(settings, encoder, loaded, answerable_texts, unanswerable_texts)
+    manifest["calibration"] = _calibrate(settings, encoder, loaded, base.safety, answerable_texts, unanswerable_texts)
     # The manifest goes last: a build interrupted before this point leaves no valid index.
     (settings.index_dir / MANIFEST).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
     return manifest
 
 
 def _calibrate(
-    settings: KnowledgeSettings, encoder: Encoder, index: LoadedIndex, answerable: list[str], unanswerable: list[str]
+    settings: KnowledgeSettings,
+    encoder: Encoder,
+    index: LoadedIndex,
+    safety: SafetyRules,
+    answerable: list[str],
+    unanswerable: list[str],
 ) -> dict[str, object]:
     """Fit the confidence model on the tuning questions and save it beside the index."""
     from knowledge.engine import build_engine  # the engine needs this module; import late
 
     if not answerable or not unanswerable:
         return {"fitted": False}
-    engine = build_engine(settings, index, encoder, calibrated=False)
+    engine = build_engine(settings, index, encoder, calibrated=False, safety=safety)
     # leave one out: a tuning question must not find itself among the unanswerable examples
     x = np.array([engine.features(q, leave_out_self=True) for q in [*answerable, *unanswerable]])
     y = np.array([1.0] * len(answerable) + [0.0] * len(unanswerable))
