@@ -17,7 +17,7 @@ ADVISOR_BUTTON = {"title": "Snakk med en rådgiver", "payload": "/request_adviso
 
 class ActionRespondCrisis(Action):
     """Sent for the `crisis` intent, which the gateway sets when its crisis check fires; it
-    also ends any active form."""
+    also ends any active form. A "ja" after it means yes to the advisor it offers."""
 
     def __init__(self, safety: SafetyRules | None = None) -> None:
         self._safety = safety or default_safety()
@@ -27,4 +27,4 @@ class ActionRespondCrisis(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         dispatcher.utter_message(text=self._safety.message, buttons=[ADVISOR_BUTTON])
-        return [ActiveLoop(None), SlotSet("requested_slot", None)]
+        return [ActiveLoop(None), SlotSet("requested_slot", None), SlotSet("advisor_offered", True)]

@@ -23,4 +23,4 @@ def test_emergency_gets_113_legevakt_and_an_advisor_and_ends_the_form(
     [message] = dispatcher.messages
     assert "113" in message["text"] and "116 117" in message["text"] and "alene" in message["text"]
     assert message["buttons"] == [{"title": "Snakk med en rådgiver", "payload": "/request_advisor"}]
-    assert events == [ActiveLoop(None), SlotSet("requested_slot", None)]
+    assert events == [ActiveLoop(None), SlotSet("requested_slot", None), SlotSet("advisor_offered", True)]

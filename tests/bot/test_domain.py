@@ -85,4 +85,6 @@ def test_nlu_has_one_file_per_intent_topic() -> None:
         "affirm_deny",
         "feedback",
         "bot",
+        "lookups",
+        "domain_terms",
     }
