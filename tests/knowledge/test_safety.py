@@ -68,6 +68,20 @@ def test_hard_words_about_plans_prevention_or_the_past_are_not_an_alarm(safety: 
 
 @pytest.mark.parametrize(
     "message",
+    [
+        "Jeg vil snakke med en rådgiver",
+        "jeg vil snakke med et menneske",
+        "eg vil snakke med nokon",
+        "jeg vil avslutte nå",
+    ],
+)
+def test_asking_for_a_person_or_leaving_the_chat_is_not_an_emergency(safety: SafetyRules, message: str) -> None:
+    """Once, "jeg vil snakke med ..." got the emergency reply instead of an advisor."""
+    assert safety.crisis(message) is None
+
+
+@pytest.mark.parametrize(
+    "message",
     ["Han har tatt en overdose.", "hun har tatt en overdose, hun gjorde det også for to år siden", "han kuttar seg no"],
 )
 def test_acute_patterns_alone_catch_the_plain_cases(patterns_only: SafetyRules, message: str) -> None:
