@@ -53,8 +53,9 @@ $(RASA_VENV)/.installed: requirements/rasa.txt $(SPACY_WHEEL)
 	touch $@
 
 .env: .env.example
-	@echo "==> .env from .env.example with a fresh RASA_TOKEN"
-	sed "s/^RASA_TOKEN=.*/RASA_TOKEN=$$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')/" .env.example > $@
+	@echo "==> .env from .env.example with a fresh RASA_TOKEN and SECRET_KEY"
+	sed -e "s/^RASA_TOKEN=.*/RASA_TOKEN=$$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')/" \
+		-e "s/^SECRET_KEY=.*/SECRET_KEY=$$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')/" .env.example > $@
 
 index: $(INDEX) ## Validate the sources and rebuild the search index if they changed
 

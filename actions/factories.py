@@ -5,6 +5,8 @@ from __future__ import annotations
 from functools import cache
 
 from actions.settings import ActionSettings
+from api.store.database import make_engine, session_factory
+from api.store.feedback import FeedbackStore
 from knowledge.crisis_model import create_safety_rules
 from knowledge.engine import Answerer, create_engine
 from knowledge.referral import ReferralEngine, create_referral_engine
@@ -32,3 +34,10 @@ def default_referral() -> ReferralEngine:
 def default_safety() -> SafetyRules:
     """The crisis rules with the fitted classifier (fitted once per process)."""
     return create_safety_rules(settings())
+
+
+@cache
+def default_feedback() -> FeedbackStore:
+    """Ratings go to the gateway's database; the gateway owns (and migrates) the schema, and
+    ratings only arrive through it."""
+    return FeedbackStore(session_factory(make_engine(settings().database_url)))

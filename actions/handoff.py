@@ -1,4 +1,8 @@
-"""Tell the worker how to reach a human advisor."""
+"""Hand the conversation to a human advisor.
+
+The gateway sees the `handoff` payload, opens a case with the conversation so far and tells
+the worker when an advisor will answer; the bot then stays quiet until the case is closed.
+"""
 
 from __future__ import annotations
 
@@ -10,9 +14,21 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.factories import settings
 
+RECENT_EVENTS = 12
+
+
+def handoff_reason(tracker: Tracker) -> str:
+    """Why the worker is handed over: after an emergency, after the bot could not answer
+    (it offered the advisor), or because the worker asked."""
+    recent = tracker.events[-RECENT_EVENTS:]
+    if any(e.get("event") == "action" and e.get("name") == "action_respond_crisis" for e in recent):
+        return "crisis"
+    return "fallback" if tracker.get_slot("advisor_offered") else "asked"
+
 
 class ActionHandoffAdvisor(Action):
-    """Give the configured advisor contact; live hand-off replaces this later."""
+    """Say that an advisor takes over (with the advisors' own contact as a fallback) and mark
+    the turn for the gateway."""
 
     def __init__(self, contact: str | None = None) -> None:
         self._contact = contact or settings().advisor_contact
@@ -24,4 +40,5 @@ class ActionHandoffAdvisor(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
         dispatcher.utter_message(response="utter_handoff", advisor_contact=self._contact)
+        dispatcher.utter_message(json_message={"handoff": handoff_reason(tracker)})
         return [SlotSet("advisor_offered", False)]

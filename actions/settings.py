@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from knowledge.settings import PROJECT_ROOT, KnowledgeSettings
+from knowledge.settings import KnowledgeSettings
 
 
 class ActionSettings(KnowledgeSettings):
     """Knowledge settings plus what the actions tell users; from the environment or `.env`."""
 
     advisor_contact: str = "rådgivertelefonen (se intranettet for nummer og åpningstid)"
-    # Thumbs up/down on answers, one JSON line each (rating, time, quoted passage ids).
-    feedback_file: Path = PROJECT_ROOT / "var" / "feedback.jsonl"
+    # Thumbs up/down on answers are stored in the gateway's database (rating, time, passage ids).
+    database_url: str = "sqlite:///var/rop.db"

@@ -6,7 +6,13 @@ from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request
 
+from api.conversation import Conversation
+from api.escalation import Escalation
+from api.hub import EventHub
+from api.limits import SenderRateLimit
 from api.settings import Settings
+from api.store.advisors import AdvisorStore
+from api.store.cases import CaseStore
 from api.upstream import RasaGateway
 from knowledge.engine import Answerer
 from knowledge.referral import ReferralEngine
@@ -45,8 +51,50 @@ def get_safety(request: Request) -> SafetyRules:
     return safety
 
 
+def get_conversation(request: Request) -> Conversation:
+    """The chat turn service: masking, crisis check, case or Rasa."""
+    conversation: Conversation = request.app.state.conversation
+    return conversation
+
+
+def get_escalation(request: Request) -> Escalation:
+    """Cases and the relay between worker and advisor."""
+    escalation: Escalation = request.app.state.escalation
+    return escalation
+
+
+def get_cases(request: Request) -> CaseStore:
+    """The case store."""
+    cases: CaseStore = request.app.state.cases
+    return cases
+
+
+def get_advisors(request: Request) -> AdvisorStore:
+    """The advisor accounts."""
+    advisors: AdvisorStore = request.app.state.advisors
+    return advisors
+
+
+def get_hub(request: Request) -> EventHub:
+    """Live events."""
+    hub: EventHub = request.app.state.hub
+    return hub
+
+
+def get_limiter(request: Request) -> SenderRateLimit:
+    """Per-sender message rate limit."""
+    limiter: SenderRateLimit = request.app.state.limiter
+    return limiter
+
+
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 GatewayDep = Annotated[RasaGateway, Depends(get_gateway)]
 EngineDep = Annotated[Answerer, Depends(get_engine)]
 ReferralDep = Annotated[ReferralEngine, Depends(get_referral)]
 SafetyDep = Annotated[SafetyRules, Depends(get_safety)]
+ConversationDep = Annotated[Conversation, Depends(get_conversation)]
+EscalationDep = Annotated[Escalation, Depends(get_escalation)]
+CasesDep = Annotated[CaseStore, Depends(get_cases)]
+AdvisorsDep = Annotated[AdvisorStore, Depends(get_advisors)]
+HubDep = Annotated[EventHub, Depends(get_hub)]
+LimiterDep = Annotated[SenderRateLimit, Depends(get_limiter)]

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import json
+import math
+import threading
+import time
+from collections import deque
 
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -41,3 +45,28 @@ class BodySizeLimit:
             return message
 
         await self._app(scope, limited_receive, send)
+
+
+class SenderRateLimit:
+    """At most `per_minute` messages per sender in any 60 seconds (sliding window)."""
+
+    WINDOW = 60.0
+
+    def __init__(self, per_minute: int) -> None:
+        self._per_minute = per_minute
+        self._hits: dict[str, deque[float]] = {}
+        self._lock = threading.Lock()
+
+    def hit(self, sender: str, now: float | None = None) -> int:
+        """Count a message; 0 if allowed, else the seconds to wait before the next one."""
+        now = time.monotonic() if now is None else now
+        with self._lock:
+            hits = self._hits.setdefault(sender, deque())
+            while hits and hits[0] <= now - self.WINDOW:
+                hits.popleft()
+            if len(hits) >= self._per_minute:
+                return max(1, math.ceil(hits[0] + self.WINDOW - now))
+            hits.append(now)
+            if len(self._hits) > 10_000:  # forget idle senders so the table stays small
+                self._hits = {s: h for s, h in self._hits.items() if h and h[-1] > now - self.WINDOW}
+            return 0

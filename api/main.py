@@ -14,9 +14,9 @@ from fastapi.staticfiles import StaticFiles
 
 from api.errors import install_error_handlers
 from api.limits import BodySizeLimit
-from api.routes import ask, chat, health, pages, referral
+from api.routes import advisor, ask, chat, health, pages, referral
 from api.settings import Settings
-from api.upstream import RasaGateway
+from api.wiring import wire_chat
 from knowledge.engine import Answerer, create_engine
 from knowledge.index import StaleIndexError
 from knowledge.loaders import ModelLoadError
@@ -47,8 +47,9 @@ def create_app(settings: Settings | None = None, engine: Answerer | None = None)
                 logger.error("encoder not loaded: %s", error)
                 app.state.engine_error = "språkmodellen for søk kan ikke lastes (se loggen)"
         async with httpx.AsyncClient(timeout=settings.upstream_timeout_seconds) as client:
-            app.state.gateway = RasaGateway(client, settings.rasa_url, settings.rasa_token, settings.actions_url)
+            database = await run_in_threadpool(wire_chat, app.state, settings, client)
             yield
+        database.dispose()
 
     app = FastAPI(
         title="ROP-veiviser",
@@ -63,9 +64,9 @@ def create_app(settings: Settings | None = None, engine: Answerer | None = None)
             CORSMiddleware,
             allow_origins=settings.cors_origins,
             allow_methods=["GET", "POST"],
-            allow_headers=["Content-Type"],
+            allow_headers=["Content-Type", "Authorization"],
         )
-    for module in (health, chat, ask, referral, pages):
+    for module in (health, chat, ask, referral, advisor, pages):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=pages.STATIC_DIR), name="static")
     return app

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import time
 from typing import Literal
+from zoneinfo import ZoneInfo
 
 from pydantic import model_validator
 
+from api.hours import OpeningHours
 from knowledge.settings import KnowledgeSettings
 
 DEV_TOKEN = "dev-only-rasa-token"
+DEV_SECRET = "dev-only-secret-key-not-for-production"
 
 
 class Settings(KnowledgeSettings):
@@ -21,10 +25,33 @@ class Settings(KnowledgeSettings):
     cors_origins: list[str] = []
     max_body_bytes: int = 64_000
     upstream_timeout_seconds: float = 30.0
+    # Cases, transcripts, advisors and feedback; any SQLAlchemy URL (postgresql+psycopg://...).
+    database_url: str = "sqlite:///var/rop.db"
+    # Signs the advisor console's login sessions.
+    secret_key: str = DEV_SECRET
+    console_session_hours: int = 12
+    # When advisors answer (local time in `timezone`, days 0 = Monday).
+    advisor_days: list[int] = [0, 1, 2, 3, 4]
+    advisor_opens: time = time(8, 0)
+    advisor_closes: time = time(15, 30)
+    timezone: str = "Europe/Oslo"
+    # Messages one sender may send per minute before getting a polite "wait a little".
+    chat_messages_per_minute: int = 20
+
+    def opening_hours(self) -> OpeningHours:
+        """The advisors' opening hours."""
+        days = frozenset(self.advisor_days)
+        return OpeningHours(days, self.advisor_opens, self.advisor_closes, ZoneInfo(self.timezone))
 
     @model_validator(mode="after")
     def _refuse_unsafe_defaults(self) -> Settings:
-        """A guessable Rasa token would let anyone on the host drive conversations."""
+        """A guessable Rasa token would let anyone on the host drive conversations, and a
+        known secret would let anyone forge an advisor session."""
         if self.environment == "production" and (self.rasa_token == DEV_TOKEN or len(self.rasa_token) < 24):
             raise ValueError("RASA_TOKEN must be set to a random value of at least 24 characters in production")
+        if self.environment == "production" and (self.secret_key == DEV_SECRET or len(self.secret_key) < 32):
+            raise ValueError("SECRET_KEY must be set to a random value of at least 32 characters in production")
+        if not self.advisor_days or any(day not in range(7) for day in self.advisor_days):
+            raise ValueError("ADVISOR_DAYS must list weekdays 0 (Monday) to 6 (Sunday)")
+        ZoneInfo(self.timezone)  # an unknown zone fails here, not at the first hand-off
         return self

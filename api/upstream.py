@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 from typing import Any
 
 import httpx
@@ -15,6 +16,15 @@ NO_REPLY = ChatMessage(
     text="Beklager, jeg fikk ikke til å svare på dette nå. Prøv igjen, eller snakk med en rådgiver.",
     buttons=[ADVISOR_BUTTON],
 )
+
+
+@dataclass
+class Turn:
+    """The bot's messages for one user message, and the reason if the bot handed over to an
+    advisor (action_handoff_advisor sends it as a custom payload)."""
+
+    messages: list[ChatMessage]
+    handoff: str | None = None
 
 
 class UpstreamUnavailable(RuntimeError):
@@ -60,7 +70,7 @@ class RasaGateway:
             raise UpstreamUnavailable(", ".join(f"{k}: {v}" for k, v in status.items() if v != "ok"))
         self._ready_until = time.monotonic() + READY_CACHE_SECONDS
 
-    async def send(self, sender: str, message: str) -> list[ChatMessage]:
+    async def send(self, sender: str, message: str) -> Turn:
         """Run one turn through Rasa (NLU, dialogue, actions) and return the bot's messages."""
         await self.ensure_ready()
         try:
@@ -73,22 +83,41 @@ class RasaGateway:
         if response.status_code != 200:
             self._ready_until = 0.0
             raise UpstreamUnavailable(f"Rasa svarte {response.status_code}")
-        messages = to_chat_messages(response.json())
-        if not messages:
+        turn = to_turn(response.json())
+        if not turn.messages:
             # Every turn of this bot replies; silence means an action failed inside Rasa.
             self._ready_until = 0.0
             await self.ensure_ready()
-            messages = [NO_REPLY]
-        return messages
+            turn.messages = [NO_REPLY]
+        return turn
+
+    async def transcript(self, sender: str, limit: int = 60) -> list[tuple[str, str]]:
+        """The conversation so far as (role, text), from Rasa's tracker: the texts are already
+        masked, since the gateway masks before Rasa. Button clicks read as their payload."""
+        try:
+            response = await self._client.get(
+                f"{self._rasa_url}/conversations/{sender}/tracker", params={"token": self._token}
+            )
+            response.raise_for_status()
+        except httpx.HTTPError:
+            return [("system", "Samtalen før overføringen kunne ikke hentes.")]
+        lines = []
+        for event in response.json().get("events", []):
+            if event.get("event") == "user" and event.get("text"):
+                lines.append(("worker", event["text"]))
+            elif event.get("event") == "bot" and event.get("text"):
+                lines.append(("bot", event["text"]))
+        return lines[-limit:]
 
 
-def to_chat_messages(raw: list[dict[str, Any]]) -> list[ChatMessage]:
+def to_turn(raw: list[dict[str, Any]]) -> Turn:
     """Map Rasa's REST output to the gateway contract.
 
     Rasa sends a response's text and its custom payload as two entries; a custom
     payload carrying `sources` belongs to the text message before it.
     """
     messages: list[ChatMessage] = []
+    handoff = None
     for entry in raw:
         custom = entry.get("custom") or {}
         if "text" in entry:
@@ -96,4 +125,6 @@ def to_chat_messages(raw: list[dict[str, Any]]) -> list[ChatMessage]:
             messages.append(ChatMessage(text=entry["text"], buttons=buttons or None))
         if custom.get("sources") and messages:
             messages[-1].sources = [SourceOut(**s) for s in custom["sources"]]
-    return messages
+        if custom.get("handoff"):
+            handoff = str(custom["handoff"])
+    return Turn(messages, handoff)

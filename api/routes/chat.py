@@ -1,48 +1,74 @@
-"""Chat turns through Rasa, so NLU, dialogue and custom actions all run.
-
-An emergency is recognised here, before Rasa, so it is answered the same way in every
-channel and every state of the dialogue, and even when Rasa is down. Requests for clinical
-advice are recognised here too, by the same rules as in /api/ask."""
+"""Chat turns through Rasa (NLU, dialogue, custom actions), and the live stream and history
+by which an advisor's replies reach the widget."""
 
 from __future__ import annotations
 
+import asyncio
 import json
-import logging
+from collections.abc import AsyncIterator
+from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException
+from fastapi import APIRouter, HTTPException, Path, Query, Request
 from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import StreamingResponse
 
-from api.deps import GatewayDep, SafetyDep
-from api.schemas import ChatMessage, ChatRequest, ChatResponse
-from api.upstream import ADVISOR_BUTTON, UpstreamUnavailable
+from api.deps import CasesDep, ConversationDep, HubDep, LimiterDep
+from api.escalation import message_out
+from api.hub import EventHub
+from api.schemas import ChatRequest, ChatResponse, SenderId
+from api.upstream import UpstreamUnavailable
 
-logger = logging.getLogger(__name__)
 router = APIRouter(prefix="/api", tags=["chat"])
 
 UNAVAILABLE = "Samtaletjenesten er ikke tilgjengelig akkurat nå. Prøv igjen om litt."
+TOO_FAST = "Du sender meldinger veldig fort. Vent litt og prøv igjen."
+KEEPALIVE_SECONDS = 15.0
+SenderPath = Annotated[SenderId, Path(description="The conversation's sender id.")]
 
 
 @router.post(
     "/chat",
     response_model=ChatResponse,
     response_model_exclude_none=True,
-    responses={503: {"description": "Rasa or the action server is down"}},
+    responses={429: {"description": "Too many messages from this sender"}, 503: {"description": "Rasa is down"}},
 )
-async def chat(body: ChatRequest, gateway: GatewayDep, safety: SafetyDep) -> ChatResponse:
-    """Send one message and return the assistant's replies."""
-    message = body.message
-    crisis = None if message.startswith("/") else await run_in_threadpool(safety.crisis, message)
-    if crisis is not None:
-        # Rasa hears the intent, not the words: the dialogue is interrupted and the tracker
-        # holds no more of the emergency than its kind.
-        message = "/crisis" + json.dumps({"crisis_kind": crisis.kind})
-    elif not message.startswith("/") and safety.clinical(message):
-        message = "/clinical_question"  # doses and diagnoses go to the clinician, whatever NLU thinks
+async def chat(body: ChatRequest, conversation: ConversationDep, limiter: LimiterDep) -> ChatResponse:
+    """Send one message and return the assistant's (or the case's) replies."""
+    wait = limiter.hit(body.sender)
+    if wait:
+        raise HTTPException(status_code=429, detail=TOO_FAST, headers={"Retry-After": str(wait)})
     try:
-        messages = await gateway.send(body.sender, message)
+        return ChatResponse(messages=await conversation.handle(body.sender, body.message))
     except UpstreamUnavailable as error:
-        logger.warning("chat unavailable: %s", error)
-        if crisis is not None:
-            return ChatResponse(messages=[ChatMessage(text=safety.message, buttons=[ADVISOR_BUTTON])])
         raise HTTPException(status_code=503, detail=UNAVAILABLE) from error
-    return ChatResponse(messages=messages)
+
+
+@router.get("/chat/{sender}/messages")
+async def advisor_messages(
+    sender: SenderPath, cases: CasesDep, after: Annotated[int, Query(ge=0)] = 0
+) -> list[dict[str, Any]]:
+    """Advisor and system messages of the sender's latest case after id `after`: what the
+    widget missed while it was closed or reloading."""
+    case = await run_in_threadpool(cases.latest, sender)
+    if case is None:
+        return []
+    return [message_out(m) for m in case.messages if m.id > after and m.role in {"advisor", "system"}]
+
+
+@router.get("/chat/{sender}/events", response_class=StreamingResponse)
+async def events(sender: SenderPath, hub: HubDep, request: Request) -> StreamingResponse:
+    """Server-sent events: advisor replies and the end of a case, as they happen."""
+    return StreamingResponse(sse(hub, sender, request), media_type="text/event-stream")
+
+
+async def sse(hub: EventHub, topic: str, request: Request) -> AsyncIterator[str]:
+    """A topic's events as SSE, with a comment line now and then so proxies keep it open."""
+    async with hub.subscribe(topic) as queue:
+        yield ": connected\n\n"
+        while not await request.is_disconnected():
+            try:
+                event = await asyncio.wait_for(queue.get(), KEEPALIVE_SECONDS)
+            except TimeoutError:
+                yield ": keepalive\n\n"
+                continue
+            yield f"event: {event['type']}\ndata: {json.dumps(event, ensure_ascii=False)}\n\n"

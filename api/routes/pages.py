@@ -1,4 +1,4 @@
-"""The chat page for people."""
+"""The chat page for workers and the console for advisors."""
 
 from __future__ import annotations
 
@@ -15,3 +15,9 @@ router = APIRouter(include_in_schema=False)
 async def index() -> FileResponse:
     """Serve the chat page."""
     return FileResponse(STATIC_DIR / "index.html", media_type="text/html; charset=utf-8")
+
+
+@router.get("/advisor")
+async def advisor_console() -> FileResponse:
+    """Serve the advisor console (it logs in against /api/advisor/login)."""
+    return FileResponse(STATIC_DIR / "advisor.html", media_type="text/html; charset=utf-8")

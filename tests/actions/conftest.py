@@ -13,7 +13,7 @@ from rasa_sdk.executor import CollectingDispatcher
 @pytest.fixture
 def tracker_for() -> Callable[..., Tracker]:
     """A tracker whose latest user message is `text` classified as `intent`, with `slots`,
-    `entities` and an active form (`loop`) when a test needs them."""
+    `entities`, an active form (`loop`) and earlier `events` when a test needs them."""
 
     def make(
         text: str,
@@ -21,6 +21,7 @@ def tracker_for() -> Callable[..., Tracker]:
         slots: dict[str, Any] | None = None,
         entities: list[dict[str, Any]] | None = None,
         loop: str | None = None,
+        events: list[dict[str, Any]] | None = None,
     ) -> Tracker:
         latest: dict[str, Any] = {
             "text": text,
@@ -31,7 +32,7 @@ def tracker_for() -> Callable[..., Tracker]:
             sender_id="test-worker",
             slots=slots or {},
             latest_message=latest,
-            events=[],
+            events=events or [],
             paused=False,
             followup_action=None,
             active_loop={"name": loop} if loop else {},

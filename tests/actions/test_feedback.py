@@ -1,36 +1,49 @@
-"""ActionStoreFeedback keeps the rating and the quoted passages, never the question."""
+"""ActionStoreFeedback keeps the rating and the quoted passages in the database, never the question."""
 
 from __future__ import annotations
 
 import asyncio
-import json
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from rasa_sdk import Tracker
+from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy import text
 
-from actions.feedback import ActionStoreFeedback, FeedbackLog
+from actions.feedback import ActionStoreFeedback
+from api.store.database import make_engine, migrate, session_factory
+from api.store.feedback import FeedbackStore
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> FeedbackStore:
+    engine = make_engine(f"sqlite:///{tmp_path}/rop.db")
+    migrate(engine)
+    return FeedbackStore(session_factory(engine))
 
 
 def test_thumbs_down_is_stored_with_the_sources_and_offers_an_advisor(
-    tmp_path: Path, dispatcher: CollectingDispatcher, tracker_for: Callable[..., Tracker]
+    store: FeedbackStore, tmp_path: Path, dispatcher: CollectingDispatcher, tracker_for: Callable[..., Tracker]
 ) -> None:
-    log = FeedbackLog(tmp_path / "feedback.jsonl")
     slots = {"last_sources": ["rop:god-samhandling-3:1"], "last_question": "Ola Nordmann, 12345678901: hvem har IP?"}
     tracker = tracker_for("/feedback_negative", intent="feedback_negative", slots=slots)
-    asyncio.run(ActionStoreFeedback(log).run(dispatcher, tracker, domain={}))
-    [record] = [json.loads(line) for line in (tmp_path / "feedback.jsonl").read_text().splitlines()]
-    assert record["rating"] == "down" and record["sources"] == ["rop:god-samhandling-3:1"]
-    assert "Ola" not in json.dumps(record) and "12345678901" not in json.dumps(record)
+    events = asyncio.run(ActionStoreFeedback(store).run(dispatcher, tracker, domain={}))
+    [record] = store.all()
+    assert record.rating == "down" and record.sources == ["rop:god-samhandling-3:1"]
+    with make_engine(f"sqlite:///{tmp_path}/rop.db").connect() as connection:
+        dump = " ".join(str(row) for row in connection.execute(text("SELECT * FROM feedback")))
+    assert "Ola" not in dump and "12345678901" not in dump
     assert [m["response"] for m in dispatcher.messages] == ["utter_feedback_negative"]
+    assert events == [SlotSet("advisor_offered", True)]  # so a typed "ja" takes the offer
 
 
 def test_thumbs_up_is_stored_and_thanked(
-    tmp_path: Path, dispatcher: CollectingDispatcher, tracker_for: Callable[..., Tracker]
+    store: FeedbackStore, dispatcher: CollectingDispatcher, tracker_for: Callable[..., Tracker]
 ) -> None:
-    log = FeedbackLog(tmp_path / "deep" / "feedback.jsonl")
     tracker = tracker_for("/feedback_positive", intent="feedback_positive", slots={"last_sources": []})
-    asyncio.run(ActionStoreFeedback(log).run(dispatcher, tracker, domain={}))
-    assert json.loads((tmp_path / "deep" / "feedback.jsonl").read_text())["rating"] == "up"
+    events = asyncio.run(ActionStoreFeedback(store).run(dispatcher, tracker, domain={}))
+    assert events == []
+    assert [f.rating for f in store.all()] == ["up"]
     assert [m["response"] for m in dispatcher.messages] == ["utter_feedback_positive"]

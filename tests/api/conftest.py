@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import socket
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import httpx
 import pytest
 from fastapi.testclient import TestClient
 
+from api.conversation import Conversation
 from api.main import create_app
 from api.settings import Settings
 from api.upstream import RasaGateway
@@ -24,8 +26,13 @@ def closed_port_url() -> str:
 
 
 @pytest.fixture
-def settings() -> Settings:
-    return Settings(rasa_url=closed_port_url(), actions_url=closed_port_url(), environment="test")
+def settings(tmp_path: Path) -> Settings:
+    return Settings(
+        rasa_url=closed_port_url(),
+        actions_url=closed_port_url(),
+        environment="test",
+        database_url=f"sqlite:///{tmp_path}/rop.db",
+    )
 
 
 @pytest.fixture
@@ -51,6 +58,9 @@ def client_with_rasa(settings: Settings, engine: KnowledgeEngine) -> Callable[[R
         transport = httpx.MockTransport(handler)
         app.state.gateway = RasaGateway(
             httpx.AsyncClient(transport=transport), settings.rasa_url, settings.rasa_token, settings.actions_url
+        )
+        app.state.conversation = Conversation(
+            app.state.gateway, app.state.safety, app.state.masker, app.state.escalation
         )
         return test_client
 

@@ -42,7 +42,7 @@ def test_top_k_must_be_an_integer_from_1_to_10(client: TestClient, top_k: object
 
 
 def test_ask_without_index_gets_503_in_norwegian(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    settings = Settings(index_dir=tmp_path / "empty", environment="test")
+    settings = Settings(index_dir=tmp_path / "empty", environment="test", database_url=f"sqlite:///{tmp_path}/rop.db")
     with TestClient(create_app(settings)) as client:
         response = client.post("/api/ask", json={"question": "Hvem har ansvaret for IP?"})
     assert response.status_code == 503

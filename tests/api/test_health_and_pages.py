@@ -27,7 +27,9 @@ def test_health_is_200_when_everything_is_ready(client_with_rasa: Callable[..., 
 
 
 def test_health_reports_a_missing_index(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    with TestClient(create_app(Settings(index_dir=tmp_path, environment="test"))) as client:
+    with TestClient(
+        create_app(Settings(index_dir=tmp_path, environment="test", database_url=f"sqlite:///{tmp_path}/rop.db"))
+    ) as client:
         components = client.get("/health").json()["components"]
     assert "make index" in components["index"]
 
@@ -45,14 +47,19 @@ def test_openapi_docs_list_the_public_contract(client: TestClient) -> None:
     assert {"/health", "/api/chat", "/api/ask"} <= set(paths)
 
 
-def test_production_refuses_the_development_rasa_token() -> None:
+def test_production_refuses_the_development_rasa_token_and_secret_key(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("SECRET_KEY", raising=False)
     with pytest.raises(ValueError, match="RASA_TOKEN"):
-        Settings(environment="production", rasa_token=DEV_TOKEN)
-    assert Settings(environment="production", rasa_token="x" * 32).rasa_token == "x" * 32
+        Settings(environment="production", rasa_token=DEV_TOKEN, secret_key="s" * 40)
+    with pytest.raises(ValueError, match="SECRET_KEY"):
+        Settings(_env_file=None, environment="production", rasa_token="x" * 32)  # type: ignore[call-arg]
+    assert Settings(environment="production", rasa_token="x" * 32, secret_key="s" * 40).rasa_token == "x" * 32
 
 
 def test_health_names_an_encoder_that_cannot_be_loaded(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    settings = Settings(encoder=str(tmp_path / "no-such-model"), environment="test")
+    settings = Settings(
+        encoder=str(tmp_path / "no-such-model"), environment="test", database_url=f"sqlite:///{tmp_path}/rop.db"
+    )
     with TestClient(create_app(settings)) as client:
         body = client.get("/health").json()
     assert body["status"] == "unavailable"

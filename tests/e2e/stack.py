@@ -28,6 +28,7 @@ class Stack:
     processes: dict[str, subprocess.Popen[bytes]]
     logs: Path
     api: httpx.Client
+    env: dict[str, str] = field(default_factory=dict)
     started_seconds: float = field(default=0.0)
 
     def chat(self, sender: str, message: str) -> httpx.Response:
@@ -44,6 +45,15 @@ class Stack:
         if process.poll() is None:
             os.killpg(process.pid, signal.SIGTERM)
             process.wait(timeout=20)
+
+    def restart(self, *names: str, timeout_seconds: float = 300) -> None:
+        """Stop these processes as a crash would, start them again and wait until healthy."""
+        for name in names:
+            self.stop_process(name)
+        commands = procfile()
+        for name in names:
+            self.processes[name] = _spawn(name, commands[name], self.env, self.logs)
+        wait_until_healthy(self, timeout_seconds)
 
     def stop(self) -> None:
         """Stop everything: SIGTERM, then SIGKILL after 20 s."""
@@ -79,24 +89,38 @@ def start_stack(
             "API_HOST": "127.0.0.1",
             "RASA_TELEMETRY_ENABLED": "false",
             "HF_HUB_OFFLINE": "1",
+            "DATABASE_URL": f"sqlite:///{logs}/rop.db",
+            "TRACKER_STORE_DB": str(logs / "rasa-tracker.db"),
+            "TRACKER_STORE_URL": "",
         }
         | extra_env
     )
     started = time.monotonic()
-    processes = {
-        name: subprocess.Popen(
-            ["bash", "-c", command],
-            cwd=PROJECT_ROOT,
-            env=env,
-            start_new_session=True,
-            stdout=(logs / f"{name}.log").open("wb"),
-            stderr=subprocess.STDOUT,
-        )
-        for name, command in procfile().items()
-    }
-    stack = Stack(processes, logs, httpx.Client(base_url=f"http://127.0.0.1:{ports['API_PORT']}", timeout=60))
+    processes = {name: _spawn(name, command, env, logs) for name, command in procfile().items()}
+    api = httpx.Client(base_url=f"http://127.0.0.1:{ports['API_PORT']}", timeout=60)
+    stack = Stack(processes, logs, api, env)
+    wait_until_healthy(stack, timeout_seconds)
+    stack.started_seconds = time.monotonic() - started
+    return stack
+
+
+def _spawn(name: str, command: str, env: dict[str, str], logs: Path) -> subprocess.Popen[bytes]:
+    """Start one Procfile command in its own process group, appending to its log."""
+    return subprocess.Popen(
+        ["bash", "-c", command],
+        cwd=PROJECT_ROOT,
+        env=env,
+        start_new_session=True,
+        stdout=(logs / f"{name}.log").open("ab"),
+        stderr=subprocess.STDOUT,
+    )
+
+
+def wait_until_healthy(stack: Stack, timeout_seconds: float) -> None:
+    """Return once /health is 200; on a dead process or timeout stop everything and raise."""
+    started = time.monotonic()
     while True:
-        dead = [name for name, p in processes.items() if p.poll() is not None]
+        dead = [name for name, p in stack.processes.items() if p.poll() is not None]
         error = f"{dead} exited during start-up" if dead else None
         if not error and time.monotonic() - started > timeout_seconds:
             error = f"stack not healthy after {timeout_seconds:.0f} s"
@@ -106,8 +130,7 @@ def start_stack(
             raise StackFailed(f"{error}\n{tail}")
         try:
             if stack.api.get("/health").status_code == 200:
-                stack.started_seconds = time.monotonic() - started
-                return stack
+                return
         except httpx.HTTPError:
             pass
         time.sleep(0.5)

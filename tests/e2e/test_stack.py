@@ -6,6 +6,8 @@ running `make run` is not disturbed.
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
 
@@ -16,6 +18,7 @@ from tests.e2e.stack import Stack, StackFailed, start_stack
 
 pytestmark = pytest.mark.e2e
 ADVISOR = "rådgivertelefonen 400 00 000 (hverdager 08–15)"
+FNR = "15076500565"
 
 
 @pytest.fixture(scope="module")
@@ -114,6 +117,51 @@ def test_emergency_interrupts_the_referral_form_and_the_conversation_goes_on(sta
 def test_dosing_question_in_the_chat_points_to_the_clinician(stack: Stack) -> None:
     texts = _texts(stack.chat("e2e-dose", "Hvor mye metadon skal en ny pasient ha?").json())
     assert "legen eller behandleren" in texts and "113" in texts
+
+
+@pytest.fixture(scope="module")
+def advisor(stack: Stack) -> dict[str, str]:
+    """An advisor created with the CLI against the stack's database; the Authorization header."""
+    done = subprocess.run(
+        [sys.executable, "-m", "api.admin", "add-advisor", "e2e-rådgiver"],
+        cwd=PROJECT_ROOT, env=stack.env, capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    return {"Authorization": f"Bearer {done.stdout.strip().splitlines()[-1]}"}
+
+
+def test_escalation_relays_the_advisor_reply_and_the_bot_resumes_after_closing(
+    stack: Stack, advisor: dict[str, str]
+) -> None:
+    stack.chat("e2e-case", f"Bruker med fødselsnummer {FNR}, Per Hansen, trenger bolig. Hvem har ansvaret?")
+    handed = stack.chat("e2e-case", "Kan jeg få snakke med en rådgiver?").json()
+    assert "Saken din (nr." in _texts(handed)
+    [case] = [c for c in stack.api.get("/api/advisor/cases", headers=advisor).json() if c["sender"] == "e2e-case"]
+    transcript = " ".join(m["text"] for m in case["messages"])
+    assert "[fødselsnummer]" in transcript and "trenger bolig" in transcript and "Kan jeg få snakke" in transcript
+    assert FNR not in transcript and "Hansen" not in transcript
+    stack.chat("e2e-case", "Jeg venter her")  # goes to the case, not the bot
+    sent = stack.api.post(
+        f"/api/advisor/cases/{case['id']}/messages", json={"text": "Hei! Kommunen har ansvaret."}, headers=advisor
+    )
+    assert sent.status_code == 200
+    assert "Hei! Kommunen har ansvaret." in [m["text"] for m in stack.api.get("/api/chat/e2e-case/messages").json()]
+    assert stack.api.post(f"/api/advisor/cases/{case['id']}/close", headers=advisor).json()["status"] == "closed"
+    resumed = stack.chat("e2e-case", "Hvem har ansvaret for individuell plan?").json()
+    assert "koordinator" in _texts(resumed)
+
+
+def test_restarting_rasa_and_the_gateway_loses_no_case_and_no_conversation(
+    stack: Stack, advisor: dict[str, str]
+) -> None:
+    stack.chat("e2e-restart", "Jeg har en bruker med schizofreni som bruker amfetamin.")  # form asks for duration
+    stack.chat("e2e-restart-case", "Jeg vil snakke med en rådgiver")
+    stack.chat("e2e-restart-case", "Det gjelder oppfølging etter utskrivning")
+    stack.restart("rasa", "api")
+    cases = stack.api.get("/api/advisor/cases", headers=advisor).json()
+    [case] = [c for c in cases if c["sender"] == "e2e-restart-case"]
+    assert "Det gjelder oppfølging etter utskrivning" in [m["text"] for m in case["messages"]]
+    suggestion = stack.chat("e2e-restart", '/inform{"duration": "long"}').json()  # the form goes on
+    assert "hovedforløp 3" in _texts(suggestion)
 
 
 def test_action_server_down_gives_503_on_chat_while_ask_keeps_working(stack: Stack) -> None:

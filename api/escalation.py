@@ -1,0 +1,133 @@
+"""Hand a conversation to a human advisor and relay between them until the case is closed.
+
+A case holds the conversation so far (already masked). While it is waiting or open the bot is
+paused for that sender: the worker's messages go to the case, and the advisor's replies go to
+the worker's channel (the widget via the hub, Teams via its connector). Closing the case gives
+the conversation back to the bot.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from fastapi.concurrency import run_in_threadpool
+
+from api.hours import OpeningHours
+from api.hub import ADVISORS, EventHub
+from api.schemas import ChatMessage
+from api.store.cases import CaseStore
+from api.store.models import Case, Message
+
+Deliver = Callable[[Case, ChatMessage], Awaitable[None]]
+EMERGENCY_HINT = "Ved akutt fare: ring 113, eller legevakt på 116 117."
+
+
+def message_out(message: Message) -> dict[str, Any]:
+    """A transcript line as the API and the live events show it."""
+    return {"id": message.id, "role": message.role, "text": message.text, "at": message.at.isoformat()}
+
+
+def case_out(case: Case) -> dict[str, Any]:
+    """A case as the advisor queue lists it."""
+    return {
+        "id": case.id,
+        "sender": case.sender,
+        "channel": case.channel,
+        "status": case.status,
+        "reason": case.reason,
+        "created_at": case.created_at.isoformat(),
+        "closed_at": case.closed_at.isoformat() if case.closed_at else None,
+        "messages": [message_out(m) for m in case.messages],
+    }
+
+
+class Escalation:
+    """Opens cases, relays messages both ways and closes cases."""
+
+    def __init__(
+        self,
+        cases: CaseStore,
+        hub: EventHub,
+        hours: OpeningHours,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        self._cases = cases
+        self._hub = hub
+        self._hours = hours
+        self._clock = clock
+        self._deliver: dict[str, Deliver] = {}
+
+    def register_channel(self, channel: str, deliver: Deliver) -> None:
+        """How advisor replies reach a channel other than the widget (which listens on the hub)."""
+        self._deliver[channel] = deliver
+
+    async def active(self, sender: str) -> Case | None:
+        """The sender's waiting or open case: while there is one, the bot stays quiet."""
+        return await run_in_threadpool(self._cases.active, sender)
+
+    async def open(
+        self,
+        sender: str,
+        channel: str,
+        reason: str,
+        transcript: list[tuple[str, str]],
+        conversation: dict[str, Any] | None = None,
+    ) -> ChatMessage:
+        """Create the case (or find the open one) and tell the worker what happens next."""
+        case, created = await run_in_threadpool(self._cases.open, sender, channel, reason, transcript, conversation)
+        if created:
+            self._hub.publish(ADVISORS, {"type": "case", "case": case_out(case)})
+        now = self._clock()
+        if self._hours.is_open(now):
+            text = (
+                f"Saken din (nr. {case.id}) er sendt til en rådgiver, som svarer her i chatten. "
+                f"Jeg holder meg i bakgrunnen til rådgiveren avslutter. {EMERGENCY_HINT}"
+            )
+        else:
+            text = (
+                f"Rådgiverne er på jobb {self._hours.describe()}. Saken din (nr. {case.id}) er lagret: "
+                f"skriv gjerne det du lurer på her, så svarer en rådgiver {self._hours.describe_next(now)}. "
+                f"{EMERGENCY_HINT}"
+            )
+        return ChatMessage(text=text)
+
+    async def from_worker(self, case: Case, text: str) -> list[ChatMessage]:
+        """Add the worker's (masked) message to the case; acknowledge it while nobody has taken it."""
+        message = await run_in_threadpool(self._cases.add_message, case.id, "worker", text)
+        self._hub.publish(ADVISORS, {"type": "message", "case_id": case.id, "message": message_out(message)})
+        if case.status != "waiting":
+            return []
+        when = "snart" if self._hours.is_open(self._clock()) else self._hours.describe_next(self._clock())
+        return [ChatMessage(text=f"Meldingen er lagt til saken din. En rådgiver svarer {when}.")]
+
+    async def reply(self, case: Case, text: str) -> Message:
+        """Store the advisor's reply and send it to the worker's channel."""
+        message = await run_in_threadpool(self._cases.add_message, case.id, "advisor", text)
+        await self._send(case, {"type": "advisor", "message": message_out(message)}, ChatMessage(text=text))
+        return message
+
+    async def take(self, case_id: int, advisor_id: int) -> Case | None:
+        """An advisor opens a waiting case."""
+        case = await run_in_threadpool(self._cases.take, case_id, advisor_id)
+        if case is not None:
+            self._hub.publish(ADVISORS, {"type": "case", "case": case_out(case)})
+        return case
+
+    async def close(self, case: Case) -> Case | None:
+        """Close the case; the worker is told that the bot answers again."""
+        text = "Rådgiveren har avsluttet saken. Du kan fortsette å spørre meg, eller be om en rådgiver igjen."
+        await run_in_threadpool(self._cases.add_message, case.id, "system", text)
+        closed = await run_in_threadpool(self._cases.close, case.id)
+        if closed is not None:
+            self._hub.publish(ADVISORS, {"type": "case", "case": case_out(closed)})
+            await self._send(closed, {"type": "closed", "case_id": closed.id, "text": text}, ChatMessage(text=text))
+        return closed
+
+    async def _send(self, case: Case, event: dict[str, Any], message: ChatMessage) -> None:
+        """To the widget's live stream, and to the case's channel if it has its own delivery."""
+        self._hub.publish(case.sender, event)
+        deliver = self._deliver.get(case.channel)
+        if deliver is not None:
+            await deliver(case, message)

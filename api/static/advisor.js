@@ -1,0 +1,163 @@
+// Advisor console: log in, follow the queue live, read a case, reply, close.
+"use strict";
+
+const ROLE = { worker: "Bruker", bot: "Boten", advisor: "Rådgiver", system: "System" };
+const STATUS = { waiting: "venter", open: "åpen", closed: "avsluttet" };
+const state = { token: sessionStorage.getItem("advisor-token"), cases: new Map(), current: null };
+
+const $ = (id) => document.getElementById(id);
+
+async function api(path, options = {}) {
+  const response = await fetch(path, {
+    ...options,
+    headers: { "Content-Type": "application/json", Authorization: `Bearer ${state.token}`, ...(options.headers || {}) },
+  });
+  if (response.status === 401) { logout(); throw new Error("Innloggingen er utløpt."); }
+  if (!response.ok) throw new Error((await response.json()).detail || `Feil ${response.status}`);
+  return response.json();
+}
+
+function logout() {
+  sessionStorage.removeItem("advisor-token");
+  state.token = null;
+  $("console").hidden = true;
+  $("login").hidden = false;
+}
+
+function time(iso) {
+  return new Date(iso).toLocaleString("nb-NO", { dateStyle: "short", timeStyle: "short" });
+}
+
+function renderQueue() {
+  const list = $("queue");
+  list.replaceChildren();
+  const open = [...state.cases.values()].filter((c) => c.status !== "closed");
+  if (!open.length) list.append(Object.assign(document.createElement("li"), { textContent: "Ingen saker i køen." }));
+  for (const c of open) {
+    const button = document.createElement("button");
+    button.type = "button";
+    button.dataset.caseId = c.id;
+    button.setAttribute("aria-current", String(c.id === state.current));
+    const status = Object.assign(document.createElement("span"), { className: "status", textContent: STATUS[c.status] });
+    button.append(status, ` Sak ${c.id} · ${c.channel} · ${time(c.created_at)}`);
+    button.addEventListener("click", () => openCase(c.id));
+    const item = document.createElement("li");
+    item.append(button);
+    list.append(item);
+  }
+}
+
+function renderCase() {
+  const c = state.cases.get(state.current);
+  $("case").hidden = !c;
+  if (!c) return;
+  $("case-title").textContent = `Sak ${c.id} (${STATUS[c.status]}, årsak: ${c.reason})`;
+  const transcript = $("transcript");
+  transcript.replaceChildren(...c.messages.map((m) => {
+    const item = document.createElement("li");
+    item.className = `role-${m.role}`;
+    item.textContent = `${ROLE[m.role] || m.role} (${time(m.at)}): ${m.text}`;
+    return item;
+  }));
+  transcript.scrollTop = transcript.scrollHeight;
+  const closed = c.status === "closed";
+  for (const control of $("reply").querySelectorAll("textarea, button")) control.disabled = closed;
+}
+
+async function openCase(id) {
+  state.current = id;
+  const c = state.cases.get(id);
+  if (c && c.status === "waiting") state.cases.set(id, await api(`/api/advisor/cases/${id}/take`, { method: "POST" }));
+  else state.cases.set(id, await api(`/api/advisor/cases/${id}`));
+  renderQueue();
+  renderCase();
+  $("reply-text").focus();
+}
+
+async function loadQueue() {
+  const cases = await api("/api/advisor/cases");
+  state.cases = new Map(cases.map((c) => [c.id, c]));
+  renderQueue();
+  renderCase();
+}
+
+function onEvent(type, data) {
+  if (type === "case") state.cases.set(data.case.id, data.case);
+  if (type === "message") {
+    const c = state.cases.get(data.case_id);
+    if (c && !c.messages.some((m) => m.id === data.message.id)) c.messages.push(data.message);
+  }
+  renderQueue();
+  renderCase();
+}
+
+async function listen() {
+  // fetch instead of EventSource, so the token travels in a header and not in the URL
+  while (state.token) {
+    try {
+      const response = await fetch("/api/advisor/events", { headers: { Authorization: `Bearer ${state.token}` } });
+      if (response.status === 401) return logout();
+      const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+      let buffer = "";
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        buffer += value;
+        let end;
+        while ((end = buffer.indexOf("\n\n")) >= 0) {
+          const block = buffer.slice(0, end);
+          buffer = buffer.slice(end + 2);
+          const type = /^event: (.*)$/m.exec(block);
+          const data = /^data: (.*)$/m.exec(block);
+          if (type && data) onEvent(type[1], JSON.parse(data[1]));
+        }
+      }
+    } catch (error) { /* reconnect below */ }
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    await loadQueue().catch(() => {});
+  }
+}
+
+async function start() {
+  $("login").hidden = true;
+  $("console").hidden = false;
+  $("who").textContent = sessionStorage.getItem("advisor-name") || "";
+  await loadQueue();
+  listen();
+}
+
+$("login").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const form = new FormData(event.target);
+  const response = await fetch("/api/advisor/login", {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ name: form.get("name"), password: form.get("password") }),
+  });
+  if (!response.ok) { $("login-error").textContent = "Feil navn eller passord."; return; }
+  const session = await response.json();
+  state.token = session.token;
+  sessionStorage.setItem("advisor-token", session.token);
+  sessionStorage.setItem("advisor-name", session.name);
+  start();
+});
+
+$("reply").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const text = $("reply-text").value.trim();
+  if (!text || state.current === null) return;
+  const message = await api(`/api/advisor/cases/${state.current}/messages`, { method: "POST", body: JSON.stringify({ text }) });
+  const c = state.cases.get(state.current);
+  if (!c.messages.some((m) => m.id === message.id)) c.messages.push(message);
+  $("reply-text").value = "";
+  renderCase();
+});
+
+$("close").addEventListener("click", async () => {
+  if (state.current === null) return;
+  state.cases.set(state.current, await api(`/api/advisor/cases/${state.current}/close`, { method: "POST" }));
+  renderQueue();
+  renderCase();
+});
+
+if (state.token) start().catch(logout);

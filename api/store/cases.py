@@ -1,0 +1,87 @@
+"""Cases handed to advisors and their transcripts."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload, sessionmaker
+
+from api.store.models import Case, Message, utcnow
+
+ACTIVE = ("waiting", "open")
+
+
+class CaseStore:
+    """Creates, lists and closes cases; every call is one short transaction."""
+
+    def __init__(self, sessions: sessionmaker[Session]) -> None:
+        self._sessions = sessions
+
+    def active(self, sender: str) -> Case | None:
+        """The sender's waiting or open case, if any: while it exists the bot is paused."""
+        with self._sessions() as session:
+            query = (
+                select(Case).where(Case.sender == sender, Case.status.in_(ACTIVE)).options(selectinload(Case.messages))
+            )
+            return session.scalars(query.order_by(Case.id.desc())).first()
+
+    def latest(self, sender: str) -> Case | None:
+        """The sender's most recent case in any state."""
+        with self._sessions() as session:
+            query = select(Case).where(Case.sender == sender).options(selectinload(Case.messages))
+            return session.scalars(query.order_by(Case.id.desc())).first()
+
+    def open(
+        self,
+        sender: str,
+        channel: str,
+        reason: str,
+        transcript: Iterable[tuple[str, str]],
+        conversation: dict[str, Any] | None = None,
+    ) -> tuple[Case, bool]:
+        """The sender's active case, or a new one holding the transcript so far; True if new."""
+        with self._sessions() as session, session.begin():
+            query = select(Case).where(Case.sender == sender, Case.status.in_(ACTIVE))
+            existing = session.scalars(query).first()
+            if existing is not None:
+                return existing, False
+            case = Case(sender=sender, channel=channel, reason=reason, conversation=conversation)
+            case.messages = [Message(role=role, text=text) for role, text in transcript]
+            session.add(case)
+        return case, True
+
+    def add_message(self, case_id: int, role: str, text: str) -> Message:
+        """Append one line to a case's transcript."""
+        with self._sessions() as session, session.begin():
+            message = Message(case_id=case_id, role=role, text=text)
+            session.add(message)
+        return message
+
+    def get(self, case_id: int) -> Case | None:
+        """One case with its transcript."""
+        with self._sessions() as session:
+            return session.get(Case, case_id, options=[selectinload(Case.messages)])
+
+    def list(self, statuses: Sequence[str] = ACTIVE) -> list[Case]:
+        """Cases in these states, oldest first (the queue order)."""
+        with self._sessions() as session:
+            query = select(Case).where(Case.status.in_(statuses)).options(selectinload(Case.messages))
+            return list(session.scalars(query.order_by(Case.created_at, Case.id)))
+
+    def take(self, case_id: int, advisor_id: int) -> Case | None:
+        """An advisor opens a waiting case (an open or closed one keeps its state)."""
+        with self._sessions() as session, session.begin():
+            case = session.get(Case, case_id)
+            if case is not None and case.status == "waiting":
+                case.status, case.advisor_id = "open", advisor_id
+        return self.get(case_id)
+
+    def close(self, case_id: int) -> Case | None:
+        """Close a case: the bot answers the sender again."""
+        with self._sessions() as session, session.begin():
+            case = session.get(Case, case_id)
+            if case is not None and case.status != "closed":
+                case.status, case.closed_at = "closed", utcnow()
+        return self.get(case_id)

@@ -1,0 +1,27 @@
+"""Thumbs up and down for content owners: the rating and the quoted passages, nothing else."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from api.store.models import Feedback
+
+
+class FeedbackStore:
+    """Adds ratings and lists them for content owners."""
+
+    def __init__(self, sessions: sessionmaker[Session]) -> None:
+        self._sessions = sessions
+
+    def add(self, rating: str, sources: list[str]) -> Feedback:
+        """Store a rating ("up" or "down") for the answer that quoted `sources`."""
+        with self._sessions() as session, session.begin():
+            feedback = Feedback(rating=rating, sources=sources)
+            session.add(feedback)
+        return feedback
+
+    def all(self) -> list[Feedback]:
+        """Every rating, oldest first."""
+        with self._sessions() as session:
+            return list(session.scalars(select(Feedback).order_by(Feedback.id)))

@@ -1,0 +1,37 @@
+"""Build the chat side of the gateway once at start-up: database, stores, live hub, masking,
+hand-off and the chat turn service, stored on `app.state` for the typed dependencies."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+from sqlalchemy import Engine
+
+from api.conversation import Conversation
+from api.escalation import Escalation
+from api.hub import EventHub
+from api.limits import SenderRateLimit
+from api.privacy import Masker, spacy_name_finder
+from api.settings import Settings
+from api.store.advisors import AdvisorStore
+from api.store.cases import CaseStore
+from api.store.database import make_engine, migrate, session_factory
+from api.upstream import RasaGateway
+from knowledge.loaders import load_spacy
+
+
+def wire_chat(state: Any, settings: Settings, client: httpx.AsyncClient) -> Engine:
+    """Create the chat services on `state` (which already holds `safety`); returns the database
+    engine for the caller to dispose. Blocking (migrations, spaCy): run in a thread."""
+    database = make_engine(settings.database_url)
+    migrate(database)
+    sessions = session_factory(database)
+    state.cases, state.advisors = CaseStore(sessions), AdvisorStore(sessions)
+    state.hub = EventHub()
+    state.limiter = SenderRateLimit(settings.chat_messages_per_minute)
+    state.escalation = Escalation(state.cases, state.hub, settings.opening_hours())
+    state.masker = Masker(spacy_name_finder(load_spacy(settings.spacy_model)))
+    state.gateway = RasaGateway(client, settings.rasa_url, settings.rasa_token, settings.actions_url)
+    state.conversation = Conversation(state.gateway, state.safety, state.masker, state.escalation)
+    return database

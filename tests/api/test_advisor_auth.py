@@ -1,0 +1,77 @@
+"""Only advisors reach cases: the CLI's bearer token or a console session; 401 otherwise."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api.auth import issue_session
+from api.settings import Settings
+from knowledge.settings import PROJECT_ROOT
+
+ENDPOINTS = [
+    ("get", "/api/advisor/cases"),
+    ("get", "/api/advisor/cases/1"),
+    ("post", "/api/advisor/cases/1/take"),
+    ("post", "/api/advisor/cases/1/close"),
+    ("post", "/api/advisor/cases/1/messages"),
+    ("get", "/api/advisor/events"),
+]
+
+
+@pytest.mark.parametrize(("method", "path"), ENDPOINTS)
+@pytest.mark.parametrize("authorization", [None, "Bearer feil", "Bearer s1.1.9999999999.forged", "Basic a2FyaTp4"])
+def test_every_advisor_endpoint_refuses_without_valid_credentials(
+    client: TestClient, method: str, path: str, authorization: str | None
+) -> None:
+    headers = {"Authorization": authorization} if authorization else {}
+    response = client.request(method, path, headers=headers, json={"text": "hei"})
+    assert response.status_code == 401
+    assert response.json()["detail"] == "Du må logge inn som rådgiver."
+
+
+def test_cli_creates_an_advisor_whose_token_is_the_last_line(client: TestClient, settings: Settings) -> None:
+    env = {"DATABASE_URL": settings.database_url, "PATH": "/usr/bin:/bin"}
+    done = subprocess.run(
+        [sys.executable, "-m", "api.admin", "add-advisor", "Kari Rådgiver"],
+        cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    token = done.stdout.strip().splitlines()[-1]
+    response = client.get("/api/advisor/cases", headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 200 and response.json() == []
+    again = subprocess.run(
+        [sys.executable, "-m", "api.admin", "add-advisor", "Kari Rådgiver"], cwd=PROJECT_ROOT, env=env,
+        capture_output=True, text=True,
+    )  # fmt: skip
+    assert again.returncode == 1 and "finnes allerede" in again.stderr
+
+
+def test_tokens_and_passwords_are_stored_only_as_hashes(client: TestClient) -> None:
+    password, token = client.app.state.advisors.add("ola")  # type: ignore[attr-defined]
+    stored = client.app.state.advisors.by_token(token)  # type: ignore[attr-defined]
+    assert token not in stored.token_hash and password not in stored.password_hash
+
+
+def test_console_login_gives_a_session_that_works_until_it_expires(client: TestClient, settings: Settings) -> None:
+    password, _ = client.app.state.advisors.add("kari")  # type: ignore[attr-defined]
+    assert client.post("/api/advisor/login", json={"name": "kari", "password": "feil"}).status_code == 401
+    assert client.post("/api/advisor/login", json={"name": "ukjent", "password": password}).status_code == 401
+    session = client.post("/api/advisor/login", json={"name": "kari", "password": password}).json()
+    assert session["name"] == "kari"
+    headers = {"Authorization": f"Bearer {session['token']}"}
+    assert client.get("/api/advisor/cases", headers=headers).status_code == 200
+    expired, _ = issue_session(settings.secret_key, 1, hours=1, now=time.time() - 7200)
+    assert client.get("/api/advisor/cases", headers={"Authorization": f"Bearer {expired}"}).status_code == 401
+    other_key, _ = issue_session("another-secret", 1, hours=1)
+    assert client.get("/api/advisor/cases", headers={"Authorization": f"Bearer {other_key}"}).status_code == 401
+
+
+def test_unknown_case_and_unknown_status_get_clear_errors(client: TestClient) -> None:
+    _, token = client.app.state.advisors.add("kari")  # type: ignore[attr-defined]
+    headers = {"Authorization": f"Bearer {token}"}
+    assert client.get("/api/advisor/cases/999", headers=headers).json()["detail"] == "Fant ikke saken."
+    assert client.get("/api/advisor/cases", params={"status": "slettet"}, headers=headers).status_code == 422
