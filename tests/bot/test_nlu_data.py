@@ -3,6 +3,7 @@ the same words always lead to the same reply and the same slot value."""
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import re
 from collections import defaultdict
@@ -77,3 +78,22 @@ def test_emergencies_small_talk_and_off_topic_carry_no_entities() -> None:
 def test_form_answers_always_carry_a_severity_or_duration() -> None:
     answers = [example for intent, example in _examples() if intent == "inform"]
     assert answers and all({"severity", "duration"} & {name for name, _ in _entities(e)} for e in answers)
+
+
+SHARED = PROJECT_ROOT.parent / "shared"
+
+
+@pytest.mark.skipif(
+    not (SHARED / "corpora").exists(), reason="../shared is only beside the project in development and CI"
+)
+def test_generated_domain_terms_match_the_guidelines_and_knowledge_files() -> None:
+    """A stale lookup (after editing synonyms or variants) would silently weaken the feature."""
+    spec = importlib.util.spec_from_file_location(
+        "build_domain_terms", PROJECT_ROOT / "scripts" / "build_domain_terms.py"
+    )
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    lookup = yaml.safe_load((PROJECT_ROOT / "data" / "nlu" / "domain_terms.yml").read_text(encoding="utf-8"))
+    written = [line[2:] for line in lookup["nlu"][0]["examples"].splitlines()]
+    assert written == module.domain_terms(SHARED), "run: .venv/bin/python scripts/build_domain_terms.py"
