@@ -15,6 +15,7 @@ INDEX := var/index/manifest.json
 ENCODER_DIR := knowledge/models/nb-static-v1
 VECTORS := knowledge/models/nb-floret-v1/vectors.floret.gz
 SPACY_WHEEL := $(wildcard knowledge/models/spacy/nb_rop_core-*.whl)
+WIDGET := api/static/widget.js
 RASA_INPUTS := config.yml $(shell find bot data/nlu -name '*.yml' 2>/dev/null)
 KNOWLEDGE_INPUTS := $(wildcard knowledge/sources/*.md) $(wildcard knowledge/*.yml) $(wildcard knowledge/training/*.yml) \
 	$(wildcard knowledge/tuning/*.yml) $(wildcard knowledge/*.py) \
@@ -28,12 +29,12 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: help install run test bench eval eval-nlu lint index train models sources lock clean
+.PHONY: help install chromium run test bench eval eval-nlu lint index train models sources lock clean
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-9s\033[0m %s\n", $$1, $$2}'
 
-install: $(VENV)/.installed $(RASA_VENV)/.installed .env ## Create both Python environments and .env
+install: $(VENV)/.installed $(RASA_VENV)/.installed .env $(WIDGET) chromium ## Create both Python environments, .env and the widget
 
 $(VENV)/.installed: requirements/services.txt $(SPACY_WHEEL)
 	@echo "==> services environment (Python 3.11) in $(VENV)"
@@ -51,6 +52,16 @@ $(RASA_VENV)/.installed: requirements/rasa.txt $(SPACY_WHEEL)
 	$(RASA_VENV)/bin/python -m pip install --quiet --no-deps --force-reinstall $(SPACY_WHEEL) 2>&1 | $(PIP_QUIET)
 	$(RASA) --version
 	touch $@
+
+$(WIDGET): widget/package.json widget/package-lock.json $(wildcard widget/src/*.js)
+	@echo "==> chat widget (deep-chat + esbuild, npm) -> $@"
+	cd widget && npm ci --no-audit --no-fund --loglevel=error && npm run --silent build
+
+chromium: ## Debian's Chromium for the widget tests (Playwright drives it), installed if missing
+	@command -v chromium >/dev/null || command -v chromium-browser >/dev/null || { \
+		echo "==> installing Debian chromium"; \
+		$$( [ "$$(id -u)" = 0 ] || echo sudo ) apt-get update -qq && \
+		$$( [ "$$(id -u)" = 0 ] || echo sudo ) apt-get install -y -qq chromium; }
 
 .env: .env.example
 	@echo "==> .env from .env.example with a fresh RASA_TOKEN and SECRET_KEY"
@@ -119,4 +130,4 @@ lock: ## Re-resolve requirements/*.in into the pinned requirements/*.txt
 	 /tmp/rop-lock/rasa/bin/pip freeze | grep -v '^nb.rop.core') > requirements/rasa.txt
 
 clean: ## Remove environments, models, index and caches (keeps .env)
-	rm -rf $(VENV) $(RASA_VENV) models var .rasa .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(RASA_VENV) models var .rasa .pytest_cache .mypy_cache .ruff_cache widget/node_modules $(WIDGET)

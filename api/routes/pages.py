@@ -17,6 +17,16 @@ async def index() -> FileResponse:
     return FileResponse(STATIC_DIR / "index.html", media_type="text/html; charset=utf-8")
 
 
+@router.get("/widget.js")
+async def widget() -> FileResponse:
+    """The chat widget (built from widget/ by make): embed it with one <script> tag."""
+    return FileResponse(
+        STATIC_DIR / "widget.js",
+        media_type="text/javascript; charset=utf-8",
+        headers={"Cache-Control": "public, max-age=300"},
+    )
+
+
 @router.get("/advisor")
 async def advisor_console() -> FileResponse:
     """Serve the advisor console (it logs in against /api/advisor/login)."""

@@ -37,8 +37,10 @@ def test_health_reports_a_missing_index(tmp_path) -> None:  # type: ignore[no-un
 def test_chat_page_is_served_in_norwegian(client: TestClient) -> None:
     response = client.get("/")
     assert response.status_code == 200 and response.headers["content-type"].startswith("text/html")
-    assert 'lang="nb"' in response.text and "/static/chat.js" in response.text
-    assert client.get("/static/chat.js").status_code == 200
+    assert 'lang="nb"' in response.text and '<script src="/widget.js" defer></script>' in response.text
+    widget = client.get("/widget.js")
+    assert widget.status_code == 200 and widget.headers["content-type"].startswith("text/javascript")
+    assert "deep-chat" in widget.text
 
 
 def test_openapi_docs_list_the_public_contract(client: TestClient) -> None:

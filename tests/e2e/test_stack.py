@@ -6,32 +6,15 @@ running `make run` is not disturbed.
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import time
-from collections.abc import Iterator
 
 import pytest
 
-from knowledge.settings import PROJECT_ROOT
-from tests.e2e.stack import Stack, StackFailed, start_stack
+from tests.e2e.conftest import ADVISOR
+from tests.e2e.stack import Stack
 
 pytestmark = pytest.mark.e2e
-ADVISOR = "rådgivertelefonen 400 00 000 (hverdager 08–15)"
 FNR = "15076500565"
-
-
-@pytest.fixture(scope="module")
-def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    """Start every Procfile process as `make run` would, wait for /health, stop them afterwards."""
-    if not (PROJECT_ROOT / "models" / "rop-veiviser.tar.gz").exists():
-        pytest.fail("no trained Rasa model: run `make train` (make test does)")
-    try:
-        running = start_stack(tmp_path_factory.mktemp("stack-logs"), {"ADVISOR_CONTACT": ADVISOR})
-    except StackFailed as error:
-        pytest.fail(str(error))
-    yield running
-    running.stop()
 
 
 def test_health_reports_every_component_ready(stack: Stack) -> None:
@@ -119,16 +102,6 @@ def test_dosing_question_in_the_chat_points_to_the_clinician(stack: Stack) -> No
     assert "legen eller behandleren" in texts and "113" in texts
 
 
-@pytest.fixture(scope="module")
-def advisor(stack: Stack) -> dict[str, str]:
-    """An advisor created with the CLI against the stack's database; the Authorization header."""
-    done = subprocess.run(
-        [sys.executable, "-m", "api.admin", "add-advisor", "e2e-rådgiver"],
-        cwd=PROJECT_ROOT, env=stack.env, capture_output=True, text=True, check=True,
-    )  # fmt: skip
-    return {"Authorization": f"Bearer {done.stdout.strip().splitlines()[-1]}"}
-
-
 def test_escalation_relays_the_advisor_reply_and_the_bot_resumes_after_closing(
     stack: Stack, advisor: dict[str, str]
 ) -> None:
@@ -165,7 +138,7 @@ def test_restarting_rasa_and_the_gateway_loses_no_case_and_no_conversation(
 
 
 def test_action_server_down_gives_503_on_chat_while_ask_keeps_working(stack: Stack) -> None:
-    """Runs last: it stops the action server."""
+    """Stops the action server, then starts it again for the tests after this one."""
     stack.stop_process("actions")
     time.sleep(2.5)  # longer than the gateway trusts a healthy probe
     response = stack.chat("e2e-down", "Hvem har ansvaret for individuell plan?")
@@ -173,3 +146,5 @@ def test_action_server_down_gives_503_on_chat_while_ask_keeps_working(stack: Sta
     assert stack.api.post("/api/ask", json={"question": "Hvem har ansvaret for individuell plan?"}).status_code == 200
     health = stack.api.get("/health")
     assert health.status_code == 503 and health.json()["components"]["actions"] != "ok"
+    stack.restart("actions")
+    assert stack.api.get("/health").status_code == 200
