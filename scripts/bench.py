@@ -8,6 +8,8 @@ Usage: python scripts/bench.py [--turns 100]
 from __future__ import annotations
 
 import argparse
+import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -15,12 +17,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
+from playwright.sync_api import Page, sync_playwright
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from knowledge.engine import create_engine  # noqa: E402
 from knowledge.settings import KnowledgeSettings  # noqa: E402
-from tests.e2e.stack import start_stack  # noqa: E402
+from tests.e2e.stack import Stack, start_stack  # noqa: E402
 
 MESSAGES = [
     "Hvem har ansvaret for individuell plan?",
@@ -55,6 +58,52 @@ def _time(call: Callable[[], object], n: int) -> list[float]:
         call()
         samples.append((time.perf_counter() - started) * 1000)
     return samples
+
+
+def _widget(stack: Stack, samples: int) -> dict[str, list[float]]:
+    """In Chromium: widget first paint (navigation start until the launcher is on screen), a
+    message round-trip (Enter until the reply shows) and escalation latency (the advisor's POST
+    until the reply shows in the widget)."""
+    token = subprocess.run(
+        [sys.executable, "-m", "api.admin", "add-advisor", f"bench-{time.time_ns()}"],
+        env=stack.env, capture_output=True, text=True, check=True,
+    ).stdout.strip().splitlines()[-1]  # fmt: skip
+    headers = {"Authorization": f"Bearer {token}"}
+    results: dict[str, list[float]] = {"paint": [], "round_trip": [], "escalation": []}
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=shutil.which("chromium"), args=["--no-sandbox"])
+        for i in range(samples):
+            page = browser.new_page()
+            page.goto(str(stack.api.base_url) + "/")
+            page.get_by_role("button", name="Spør ROP-veiviseren").wait_for()
+            results["paint"].append(page.evaluate("performance.now()"))
+            page.get_by_role("button", name="Spør ROP-veiviseren").click()
+            results["round_trip"].append(_round_trip(page, MESSAGES[i % 4]))
+            _round_trip(page, "Kan jeg få snakke med en rådgiver?")
+            sender = page.evaluate("window.ropVeiviser.sender")
+            [case] = [c for c in stack.api.get("/api/advisor/cases", headers=headers).json() if c["sender"] == sender]
+            text = f"Rådgiversvar {i}"
+            started = time.perf_counter()
+            stack.api.post(f"/api/advisor/cases/{case['id']}/messages", json={"text": text}, headers=headers)
+            page.locator("deep-chat #messages").get_by_text(text).wait_for()
+            results["escalation"].append((time.perf_counter() - started) * 1000)
+            stack.api.post(f"/api/advisor/cases/{case['id']}/close", headers=headers)
+            page.close()
+        browser.close()
+    return results
+
+
+def _round_trip(page: Page, text: str) -> float:
+    """Milliseconds from pressing Enter until one more message bubble is on screen."""
+    field = page.locator("deep-chat #text-input")
+    field.click()
+    field.type(text)
+    bubbles = page.locator("deep-chat .ai-message-text")
+    before = bubbles.count()
+    started = time.perf_counter()
+    field.press("Enter")
+    bubbles.nth(before).wait_for()
+    return (time.perf_counter() - started) * 1000
 
 
 def main() -> None:
@@ -92,6 +141,7 @@ def main() -> None:
                 lambda: stack.api.post("/api/referral", json={"description": next(people)}).raise_for_status(),
                 args.turns,
             )
+            widget = _widget(stack, samples=10)
         finally:
             stack.stop()
 
@@ -101,6 +151,9 @@ def main() -> None:
     print(f"POST /api/chat ({args.turns} turns)        {_percentiles(chats)}")
     print(f"POST /api/ask ({args.turns} questions)     {_percentiles(asks)}")
     print(f"POST /api/referral ({args.turns} people)   {_percentiles(referrals)}")
+    print(f"widget first paint (10 loads)      {_percentiles(widget['paint'])}")
+    print(f"widget message round-trip (10)     {_percentiles(widget['round_trip'])}")
+    print(f"escalation: advisor reply shown    {_percentiles(widget['escalation'])}")
 
 
 if __name__ == "__main__":

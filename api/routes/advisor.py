@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi import APIRouter, HTTPException, Path, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
@@ -19,6 +19,7 @@ from api.store.cases import CaseStore
 from api.store.models import Case
 
 router = APIRouter(prefix="/api/advisor", tags=["advisor"])
+CaseId = Annotated[int, Path(ge=1, le=2**31 - 1, description="The case number.")]  # a larger id overflowed SQLite
 STATUSES = ("waiting", "open", "closed")
 NOT_FOUND = "Fant ikke saken."
 WRONG_LOGIN = "Feil navn eller passord."
@@ -79,14 +80,14 @@ async def _case(cases: CaseStore, case_id: int) -> Case:
 
 
 @router.get("/cases/{case_id}", responses={404: {"description": NOT_FOUND}})
-async def case_detail(case_id: int, advisor: CurrentAdvisor, cases: CasesDep) -> dict[str, Any]:
+async def case_detail(case_id: CaseId, advisor: CurrentAdvisor, cases: CasesDep) -> dict[str, Any]:
     """One case with its transcript."""
     return case_out(await _case(cases, case_id))
 
 
 @router.post("/cases/{case_id}/take", responses={404: {"description": NOT_FOUND}})
 async def take_case(
-    case_id: int, advisor: CurrentAdvisor, cases: CasesDep, escalation: EscalationDep
+    case_id: CaseId, advisor: CurrentAdvisor, cases: CasesDep, escalation: EscalationDep
 ) -> dict[str, Any]:
     """Open a waiting case: the advisor takes it."""
     await _case(cases, case_id)
@@ -100,7 +101,7 @@ async def take_case(
     responses={404: {"description": NOT_FOUND}, 409: {"description": "The case is closed"}},
 )
 async def reply(
-    case_id: int, body: Reply, advisor: CurrentAdvisor, cases: CasesDep, escalation: EscalationDep
+    case_id: CaseId, body: Reply, advisor: CurrentAdvisor, cases: CasesDep, escalation: EscalationDep
 ) -> dict[str, Any]:
     """Send a reply to the worker (live in the widget, proactively in Teams)."""
     case = await _case(cases, case_id)
@@ -113,7 +114,7 @@ async def reply(
 
 @router.post("/cases/{case_id}/close", responses={404: {"description": NOT_FOUND}})
 async def close_case(
-    case_id: int, advisor: CurrentAdvisor, cases: CasesDep, escalation: EscalationDep
+    case_id: CaseId, advisor: CurrentAdvisor, cases: CasesDep, escalation: EscalationDep
 ) -> dict[str, Any]:
     """Close the case: the bot answers the worker again."""
     case = await _case(cases, case_id)

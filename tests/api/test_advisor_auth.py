@@ -74,4 +74,5 @@ def test_unknown_case_and_unknown_status_get_clear_errors(client: TestClient) ->
     _, token = client.app.state.advisors.add("kari")  # type: ignore[attr-defined]
     headers = {"Authorization": f"Bearer {token}"}
     assert client.get("/api/advisor/cases/999", headers=headers).json()["detail"] == "Fant ikke saken."
+    assert client.get(f"/api/advisor/cases/{2**64}", headers=headers).status_code == 422  # was a 500 (SQLite overflow)
     assert client.get("/api/advisor/cases", params={"status": "slettet"}, headers=headers).status_code == 422
