@@ -15,6 +15,14 @@ from tests.e2e.stack import Stack
 pytestmark = pytest.mark.e2e
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 TIMEOUT_MS = 20_000
+# Records whether deep-chat's typing indicator (loading dots) appeared at any moment.
+WATCH_TYPING = """() => {
+  window.sawTyping = false;
+  const root = document.querySelector("deep-chat").shadowRoot;
+  new MutationObserver(() => {
+    if (root.querySelector(".loading-message-dots")) window.sawTyping = true;
+  }).observe(root, { childList: true, subtree: true });
+}"""
 
 
 @pytest.fixture(scope="module")
@@ -50,8 +58,10 @@ def test_full_conversation_with_escalation_live_advisor_reply_reload_and_resume(
     messages = chat.locator("#messages")
     expect(messages).to_contain_text("Ved akutt fare: ring 113", timeout=TIMEOUT_MS)
 
+    page.evaluate(WATCH_TYPING)
     _ask(chat, "Hvem har ansvaret for individuell plan?")
     expect(messages).to_contain_text("koordinator", timeout=TIMEOUT_MS)
+    assert page.evaluate("window.sawTyping")  # the typing indicator showed while the bot answered
     source = chat.locator("details.rop-source").first
     expect(source.locator("blockquote")).not_to_be_visible()
     source.locator("summary").click()
