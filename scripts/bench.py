@@ -80,6 +80,7 @@ def _widget(stack: Stack, samples: int) -> dict[str, list[float]]:
             page.get_by_role("button", name="Spør ROP-veiviseren").click()
             results["round_trip"].append(_round_trip(page, MESSAGES[i % 4]))
             _round_trip(page, "Kan jeg få snakke med en rådgiver?")
+            page.locator("deep-chat #messages").get_by_text("Saken din (nr.").wait_for()
             sender = page.evaluate("window.ropVeiviser.sender")
             [case] = [c for c in stack.api.get("/api/advisor/cases", headers=headers).json() if c["sender"] == sender]
             text = f"Rådgiversvar {i}"
@@ -93,16 +94,23 @@ def _widget(stack: Stack, samples: int) -> dict[str, list[float]]:
     return results
 
 
+# True once the bot's reply to the last message is on screen: more bot bubbles than `before`
+# and no typing indicator left.
+REPLIED = """before => {
+  const root = document.querySelector("deep-chat").shadowRoot;
+  return root.querySelectorAll(".ai-message-text").length > before && !root.querySelector(".loading-message-dots");
+}"""
+
+
 def _round_trip(page: Page, text: str) -> float:
-    """Milliseconds from pressing Enter until one more message bubble is on screen."""
+    """Milliseconds from pressing Enter until the reply is on screen."""
     field = page.locator("deep-chat #text-input")
     field.click()
     field.type(text)
-    bubbles = page.locator("deep-chat .ai-message-text")
-    before = bubbles.count()
+    before = page.locator("deep-chat .ai-message-text").count()
     started = time.perf_counter()
     field.press("Enter")
-    bubbles.nth(before).wait_for()
+    page.wait_for_function(REPLIED, arg=before, polling=5)
     return (time.perf_counter() - started) * 1000
 
 
