@@ -15,12 +15,11 @@ from api.escalation import case_out, message_out
 from api.hub import ADVISORS
 from api.routes.chat import sse
 from api.schemas import UserText
-from api.store.cases import CaseStore
+from api.store.cases import ACTIVE, STATUSES, CaseStore
 from api.store.models import Case
 
 router = APIRouter(prefix="/api/advisor", tags=["advisor"])
 CaseId = Annotated[int, Path(ge=1, le=2**31 - 1, description="The case number.")]  # a larger id overflowed SQLite
-STATUSES = ("waiting", "open", "closed")
 NOT_FOUND = "Fant ikke saken."
 WRONG_LOGIN = "Feil navn eller passord."
 
@@ -65,7 +64,7 @@ async def cases_queue(
     status: Annotated[list[str] | None, Query(description="waiting, open, closed (default waiting and open)")] = None,
 ) -> list[dict[str, Any]]:
     """The queue, oldest first, each case with its transcript."""
-    wanted = tuple(status or ("waiting", "open"))
+    wanted = tuple(status or ACTIVE)
     if any(s not in STATUSES for s in wanted):
         raise HTTPException(status_code=422, detail="Ukjent status. Bruk waiting, open eller closed.")
     return [case_out(c) for c in await run_in_threadpool(cases.list, wanted)]

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, selectinload, sessionmaker
 from api.store.models import Case, Message, utcnow
 
 ACTIVE = ("waiting", "open")
+STATUSES = (*ACTIVE, "closed")
 
 
 class CaseStore:
@@ -21,17 +22,17 @@ class CaseStore:
 
     def active(self, sender: str) -> Case | None:
         """The sender's waiting or open case, if any: while it exists the bot is paused."""
-        with self._sessions() as session:
-            query = (
-                select(Case).where(Case.sender == sender, Case.status.in_(ACTIVE)).options(selectinload(Case.messages))
-            )
-            return session.scalars(query.order_by(Case.id.desc())).first()
+        return self._newest(sender, ACTIVE)
 
     def latest(self, sender: str) -> Case | None:
         """The sender's most recent case in any state."""
+        return self._newest(sender, STATUSES)
+
+    def _newest(self, sender: str, statuses: Sequence[str]) -> Case | None:
+        """The sender's newest case in one of `statuses`, with its transcript."""
         with self._sessions() as session:
-            query = select(Case).where(Case.sender == sender).options(selectinload(Case.messages))
-            return session.scalars(query.order_by(Case.id.desc())).first()
+            query = select(Case).where(Case.sender == sender, Case.status.in_(statuses))
+            return session.scalars(query.options(selectinload(Case.messages)).order_by(Case.id.desc())).first()
 
     def open(
         self,
