@@ -14,6 +14,8 @@ from api.limits import SenderRateLimit
 from api.settings import Settings
 from api.store.advisors import AdvisorStore
 from api.store.cases import CaseStore
+from api.teams.auth import ConnectorTokenVerifier
+from api.teams.bot import TeamsBot
 from api.upstream import RasaGateway
 from knowledge.engine import Answerer
 from knowledge.referral import ReferralEngine
@@ -39,6 +41,14 @@ def get_engine(request: Request) -> Answerer:
     return engine
 
 
+def get_teams(request: Request) -> tuple[TeamsBot, ConnectorTokenVerifier]:
+    """The Teams bot and its token verifier, or 404 where no app registration is configured."""
+    teams: TeamsBot | None = request.app.state.teams
+    if teams is None:
+        raise HTTPException(status_code=404, detail="Teams er ikke satt opp på denne serveren.")
+    return teams, request.app.state.teams_verifier
+
+
 SettingsDep = Annotated[Settings, Depends(_state("settings"))]
 GatewayDep = Annotated[RasaGateway, Depends(_state("gateway"))]
 EngineDep = Annotated[Answerer, Depends(get_engine)]
@@ -50,3 +60,4 @@ CasesDep = Annotated[CaseStore, Depends(_state("cases"))]
 AdvisorsDep = Annotated[AdvisorStore, Depends(_state("advisors"))]
 HubDep = Annotated[EventHub, Depends(_state("hub"))]
 LimiterDep = Annotated[SenderRateLimit, Depends(_state("limiter"))]
+TeamsDep = Annotated[tuple[TeamsBot, ConnectorTokenVerifier], Depends(get_teams)]

@@ -14,7 +14,7 @@ from fastapi.staticfiles import StaticFiles
 
 from api.errors import install_error_handlers
 from api.limits import BodySizeLimit
-from api.routes import advisor, ask, chat, health, pages, referral
+from api.routes import advisor, ask, chat, health, pages, referral, teams
 from api.settings import Settings
 from api.wiring import wire_chat
 from knowledge.engine import Answerer, create_engine
@@ -66,7 +66,7 @@ def create_app(settings: Settings | None = None, engine: Answerer | None = None)
             allow_methods=["GET", "POST"],
             allow_headers=["Content-Type", "Authorization"],
         )
-    for module in (health, chat, ask, referral, advisor, pages):
+    for module in (health, chat, ask, referral, advisor, teams, pages):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=pages.STATIC_DIR), name="static")
     return app

@@ -12,7 +12,7 @@ MAX_TEXT_CHARS = 5000
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
-def _clean_text(value: str) -> str:
+def clean_text(value: str) -> str:
     """Trim and drop control characters; refuse empty and over-long text in Norwegian."""
     value = _CONTROL.sub("", value).strip()
     if not value:
@@ -28,7 +28,7 @@ def _check_sender(value: str) -> str:
     return value
 
 
-UserText = Annotated[str, Field(strict=True), AfterValidator(_clean_text)]
+UserText = Annotated[str, Field(strict=True), AfterValidator(clean_text)]
 SenderId = Annotated[str, Field(strict=True), AfterValidator(_check_sender)]
 
 

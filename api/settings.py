@@ -37,6 +37,24 @@ class Settings(KnowledgeSettings):
     timezone: str = "Europe/Oslo"
     # Messages one sender may send per minute before getting a polite "wait a little".
     chat_messages_per_minute: int = 20
+    # Microsoft Teams through an Azure Bot (single-tenant app registration); off while the app id
+    # is empty. The URLs are Microsoft's; tests point them at a local stand-in.
+    microsoft_app_id: str = ""
+    microsoft_app_password: str = ""
+    microsoft_app_tenant_id: str = ""
+    botframework_openid_url: str = "https://login.botframework.com/v1/.well-known/openidconfiguration"
+    botframework_issuer: str = "https://api.botframework.com"
+    microsoft_login_url: str = "https://login.microsoftonline.com"
+
+    @property
+    def teams_enabled(self) -> bool:
+        """Teams is served when an app registration is configured."""
+        return bool(self.microsoft_app_id)
+
+    @property
+    def teams_token_url(self) -> str:
+        """The tenant's token endpoint, where the bot gets its token for the Bot Connector."""
+        return f"{self.microsoft_login_url.rstrip('/')}/{self.microsoft_app_tenant_id}/oauth2/v2.0/token"
 
     def opening_hours(self) -> OpeningHours:
         """The advisors' opening hours."""
@@ -51,6 +69,8 @@ class Settings(KnowledgeSettings):
             raise ValueError("RASA_TOKEN must be set to a random value of at least 24 characters in production")
         if self.environment == "production" and (self.secret_key == DEV_SECRET or len(self.secret_key) < 32):
             raise ValueError("SECRET_KEY must be set to a random value of at least 32 characters in production")
+        if self.teams_enabled and not (self.microsoft_app_password and self.microsoft_app_tenant_id):
+            raise ValueError("MICROSOFT_APP_ID needs MICROSOFT_APP_PASSWORD and MICROSOFT_APP_TENANT_ID")
         if not self.advisor_days or any(day not in range(7) for day in self.advisor_days):
             raise ValueError("ADVISOR_DAYS must list weekdays 0 (Monday) to 6 (Sunday)")
         ZoneInfo(self.timezone)  # an unknown zone fails here, not at the first hand-off

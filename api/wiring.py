@@ -17,6 +17,9 @@ from api.settings import Settings
 from api.store.advisors import AdvisorStore
 from api.store.cases import CaseStore
 from api.store.database import make_engine, migrate, session_factory
+from api.teams.auth import ConnectorTokenVerifier
+from api.teams.bot import CHANNEL, TeamsBot
+from api.teams.connector import Connector
 from api.upstream import RasaGateway
 from knowledge.loaders import load_spacy
 
@@ -34,4 +37,18 @@ def wire_chat(state: Any, settings: Settings, client: httpx.AsyncClient) -> Engi
     state.masker = Masker(spacy_name_finder(load_spacy(settings.spacy_model)))
     state.gateway = RasaGateway(client, settings.rasa_url, settings.rasa_token, settings.actions_url)
     state.conversation = Conversation(state.gateway, state.safety, state.masker, state.escalation)
+    state.teams, state.teams_verifier = None, None
+    if settings.teams_enabled:
+        wire_teams(state, settings, client)
     return database
+
+
+def wire_teams(state: Any, settings: Settings, client: httpx.AsyncClient) -> None:
+    """The Teams channel: verifier for incoming activities, connector for replies, and the
+    delivery of advisor replies to Teams conversations."""
+    connector = Connector(client, settings.microsoft_app_id, settings.microsoft_app_password, settings.teams_token_url)
+    state.teams = TeamsBot(state.conversation, connector, state.limiter, settings.microsoft_app_tenant_id)
+    state.teams_verifier = ConnectorTokenVerifier(
+        client, settings.microsoft_app_id, settings.botframework_openid_url, settings.botframework_issuer
+    )
+    state.escalation.register_channel(CHANNEL, state.teams.deliver)

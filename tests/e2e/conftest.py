@@ -9,18 +9,27 @@ from collections.abc import Iterator
 import pytest
 
 from knowledge.settings import PROJECT_ROOT
+from tests.bot_connector import BotConnectorCloud
 from tests.e2e.stack import Stack, StackFailed, start_stack
 
 ADVISOR = "rådgivertelefonen 400 00 000 (hverdager 08–15)"
 
 
 @pytest.fixture(scope="session")
-def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+def cloud() -> Iterator[BotConnectorCloud]:
+    """Microsoft's side of Teams (connector, token issuer, signing keys) on 127.0.0.1."""
+    with BotConnectorCloud() as running:
+        yield running
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory: pytest.TempPathFactory, cloud: BotConnectorCloud) -> Iterator[Stack]:
     """Start every Procfile process as `make run` would, wait for /health, stop them at the end."""
     if not (PROJECT_ROOT / "models" / "rop-veiviser.tar.gz").exists():
         pytest.fail("no trained Rasa model: run `make train` (make test does)")
     try:
-        running = start_stack(tmp_path_factory.mktemp("stack-logs"), {"ADVISOR_CONTACT": ADVISOR})
+        env = {"ADVISOR_CONTACT": ADVISOR, **cloud.settings_env()}
+        running = start_stack(tmp_path_factory.mktemp("stack-logs"), env)
     except StackFailed as error:
         pytest.fail(str(error))
     yield running

@@ -1,0 +1,187 @@
+"""The Teams side of a conversation: activities in, chat turns through, replies out.
+
+Every Teams conversation (and user in it) maps to one pseudonymous sender id, so the same
+Rasa tracker and advisor case serve it as for the widget. The stored conversation reference
+holds only what a proactive advisor reply needs: the connector host, the conversation and the
+bot's own account; no user name or e-mail.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from api.conversation import Conversation
+from api.limits import SenderRateLimit
+from api.schemas import ChatMessage, clean_text
+from api.store.models import Case
+from api.teams.cards import FEEDBACK, activity_for, user_text
+from api.teams.connector import Connector, ConnectorError
+from api.upstream import UpstreamUnavailable
+
+logger = logging.getLogger(__name__)
+
+CHANNEL = "teams"
+TEXT_ONLY = "Jeg kan bare lese tekst. Skriv spørsmålet ditt med ord."
+UNAVAILABLE = "Samtaletjenesten er ikke tilgjengelig akkurat nå. Prøv igjen om litt."
+TOO_FAST = "Du sender meldinger veldig fort. Vent litt og prøv igjen."
+
+
+class Account(BaseModel):
+    """A user or bot account in an activity."""
+
+    id: str = Field(min_length=1, max_length=512)
+    name: str | None = None
+    aadObjectId: str | None = None  # noqa: N815 (Bot Framework field name)
+
+
+class ConversationAccount(BaseModel):
+    """The conversation an activity belongs to."""
+
+    id: str = Field(min_length=1, max_length=1024)
+    conversationType: str | None = None  # noqa: N815
+    tenantId: str | None = None  # noqa: N815
+
+
+class Activity(BaseModel):
+    """The fields of a Bot Framework activity this bot reads; others are ignored."""
+
+    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+
+    type: str = Field(max_length=64)
+    id: str | None = Field(default=None, max_length=512)
+    channelId: str = Field(max_length=64)  # noqa: N815
+    serviceUrl: str = Field(pattern=r"^https?://", max_length=2048)  # noqa: N815
+    from_: Account = Field(alias="from")
+    recipient: Account
+    conversation: ConversationAccount
+    text: str | None = Field(default=None, max_length=100_000)
+    name: str | None = Field(default=None, max_length=256)
+    value: Any = None
+    replyToId: str | None = Field(default=None, max_length=512)  # noqa: N815
+    membersAdded: list[Account] = []  # noqa: N815
+    channelData: dict[str, Any] = {}  # noqa: N815
+
+
+@dataclass(frozen=True)
+class InvokeResponse:
+    """The HTTP status and body an invoke activity is answered with."""
+
+    status: int
+    body: dict[str, Any]
+
+
+def sender_for(activity: Activity) -> str:
+    """A stable pseudonym for this user in this conversation (Teams ids are not stored)."""
+    key = f"{activity.conversation.id}\n{activity.from_.aadObjectId or activity.from_.id}"
+    return "teams-" + hashlib.sha256(key.encode()).hexdigest()[:40]
+
+
+def reference_for(activity: Activity) -> dict[str, Any]:
+    """What a proactive message to this conversation needs, and nothing more."""
+    return {
+        "serviceUrl": activity.serviceUrl,
+        "channelId": activity.channelId,
+        "conversation": {"id": activity.conversation.id, "tenantId": activity.conversation.tenantId},
+        "bot": {"id": activity.recipient.id, "name": activity.recipient.name},
+    }
+
+
+class TeamsBot:
+    """Answers Teams activities and delivers advisor replies to Teams conversations."""
+
+    def __init__(
+        self, conversation: Conversation, connector: Connector, limiter: SenderRateLimit, tenant_id: str
+    ) -> None:
+        self._conversation = conversation
+        self._connector = connector
+        self._limiter = limiter
+        self._tenant_id = tenant_id
+
+    def from_our_tenant(self, activity: Activity) -> bool:
+        """A single-tenant bot talks only to users of its own organisation."""
+        tenant = activity.channelData.get("tenant", {}).get("id") or activity.conversation.tenantId
+        return not self._tenant_id or tenant == self._tenant_id
+
+    async def on_activity(self, activity: Activity) -> InvokeResponse | None:
+        """Handle one verified activity; invokes get a response for the HTTP reply."""
+        if activity.type == "message":
+            await self._on_message(activity, activity.text)
+        elif activity.type == "conversationUpdate":
+            if any(member.id == activity.recipient.id for member in activity.membersAdded):
+                await self._turn(activity, "/greet")  # the bot was just added: introduce itself
+        elif activity.type == "invoke":
+            return await self._on_invoke(activity)
+        return None
+
+    async def _on_message(self, activity: Activity, typed: str | None) -> None:
+        text = user_text(typed)
+        if not text:
+            await self._reply(activity, [ChatMessage(text=TEXT_ONLY)])
+            return
+        try:
+            text = clean_text(text)
+        except ValueError as error:  # too long: the same Norwegian message as the widget gets
+            await self._reply(activity, [ChatMessage(text=str(error))])
+            return
+        await self._send(activity, {"type": "typing"})
+        await self._turn(activity, text)
+
+    async def _on_invoke(self, activity: Activity) -> InvokeResponse:
+        """Teams' own 👍/👎 under an answer; other invokes are not used by this bot."""
+        value = activity.value if isinstance(activity.value, dict) else {}
+        if activity.name == "message/submitAction" and value.get("actionName") == "feedback":
+            action = value.get("actionValue")
+            reaction = action.get("reaction") if isinstance(action, dict) else None
+            if reaction in FEEDBACK:
+                # Only the rating is kept, like the widget's thumbs: a typed comment can hold
+                # patient details and is not stored.
+                await self._turn(activity, FEEDBACK[reaction])
+                return InvokeResponse(200, {})
+            return InvokeResponse(400, {"error": "unknown reaction"})
+        return InvokeResponse(501, {"error": f"invoke {activity.name!r} is not handled"})
+
+    async def _turn(self, activity: Activity, text: str) -> None:
+        """One chat turn (masking, crisis check, case or Rasa) and its replies to Teams."""
+        sender = sender_for(activity)
+        if self._limiter.hit(sender):
+            await self._reply(activity, [ChatMessage(text=TOO_FAST)])
+            return
+        try:
+            replies = await self._conversation.handle(sender, text, CHANNEL, reference_for(activity))
+        except UpstreamUnavailable:
+            replies = [ChatMessage(text=UNAVAILABLE)]
+        await self._reply(activity, replies)
+
+    async def _reply(self, activity: Activity, messages: list[ChatMessage]) -> None:
+        for message in messages:
+            await self._send(activity, activity_for(message))
+
+    async def _send(self, activity: Activity, outgoing: dict[str, Any]) -> None:
+        """Post to the activity's conversation as a reply; a failure is logged, not raised,
+        so Teams does not resend a message whose turn already ran."""
+        outgoing = {
+            **outgoing,
+            "from": activity.recipient.model_dump(exclude_none=True),
+            "conversation": {"id": activity.conversation.id},
+            "replyToId": activity.id,
+        }
+        try:
+            await self._connector.send(activity.serviceUrl, activity.conversation.id, outgoing, activity.id)
+        except ConnectorError as error:
+            logger.warning("teams reply not delivered: %s", error)
+
+    async def deliver(self, case: Case, message: ChatMessage) -> None:
+        """An advisor's reply (or the end of the case), sent proactively to the case's conversation."""
+        reference = case.conversation or {}
+        try:
+            outgoing = {**activity_for(message), "from": reference["bot"], "conversation": reference["conversation"]}
+            await self._connector.send(reference["serviceUrl"], reference["conversation"]["id"], outgoing)
+        except (KeyError, TypeError) as error:
+            logger.error("case %s has no usable Teams conversation reference: %s", case.id, error)
+        except ConnectorError as error:
+            logger.warning("advisor reply for case %s not delivered to Teams: %s", case.id, error)

@@ -1,0 +1,76 @@
+"""Render the bot's messages as Teams activities, and read what a Teams user typed.
+
+Quick replies become Adaptive Card buttons of Teams' `messageBack` kind: the click posts the
+button's payload as the message text (what Rasa understands) while the chat shows its title.
+Sources fold out under "Vis kilder". The 👍/👎 quick replies are replaced by Teams' own
+feedback buttons under the message, which arrive as a `message/submitAction` invoke.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from typing import Any
+
+from api.schemas import Button, ChatMessage, SourceOut
+
+CARD_VERSION = "1.4"  # rendered by Teams on desktop, web and mobile
+FEEDBACK = {"like": "/feedback_positive", "dislike": "/feedback_negative"}
+_MENTION = re.compile(r"<at[^>]*>.*?</at>", re.IGNORECASE | re.DOTALL)
+_TAG = re.compile(r"<[^>]+>")
+
+
+def user_text(text: str | None) -> str:
+    """The words a user typed, without @-mentions of the bot or HTML from the Teams client."""
+    without_mentions = _MENTION.sub(" ", text or "")
+    return html.unescape(_TAG.sub(" ", without_mentions)).strip()
+
+
+def _paragraphs(text: str) -> str:
+    """Teams joins single line breaks; the bot's lines (answer, quote, source) must stay apart."""
+    return re.sub(r"\n+", "\n\n", text)
+
+
+def _button(button: Button) -> dict[str, Any]:
+    return {
+        "type": "Action.Submit",
+        "title": button.title,
+        "data": {"msteams": {"type": "messageBack", "text": button.payload, "displayText": button.title}},
+    }
+
+
+def _source(source: SourceOut) -> list[dict[str, Any]]:
+    return [
+        {"type": "TextBlock", "text": f"**{source.document}**, {source.title}", "wrap": True, "spacing": "Medium"},
+        {"type": "TextBlock", "text": f"«{source.text}»", "wrap": True, "isSubtle": True},
+    ]
+
+
+def activity_for(message: ChatMessage) -> dict[str, Any]:
+    """One message activity: plain markdown text, or a card when there are buttons or sources."""
+    buttons = [b for b in message.buttons or [] if b.payload not in FEEDBACK.values()]
+    activity: dict[str, Any] = {"type": "message", "textFormat": "markdown"}
+    if len(buttons) < len(message.buttons or []):
+        activity["channelData"] = {"feedbackLoopEnabled": True}
+    if not buttons and not message.sources:
+        activity["text"] = _paragraphs(message.text)
+        return activity
+    actions = [_button(b) for b in buttons]
+    if message.sources:
+        sources = [block for source in message.sources for block in _source(source)]
+        actions.append(
+            {
+                "type": "Action.ShowCard",
+                "title": f"Vis kilder ({len(message.sources)})",
+                "card": {"type": "AdaptiveCard", "body": sources},
+            }
+        )
+    card = {
+        "type": "AdaptiveCard",
+        "$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
+        "version": CARD_VERSION,
+        "body": [{"type": "TextBlock", "text": _paragraphs(message.text), "wrap": True}],
+        "actions": actions,
+    }
+    activity["attachments"] = [{"contentType": "application/vnd.microsoft.card.adaptive", "content": card}]
+    return activity
