@@ -23,6 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from knowledge.engine import create_engine  # noqa: E402
 from knowledge.settings import KnowledgeSettings  # noqa: E402
+from tests.bot_connector import BotConnectorCloud  # noqa: E402
 from tests.e2e.stack import Stack, start_stack  # noqa: E402
 
 MESSAGES = [
@@ -114,6 +115,20 @@ def _round_trip(page: Page, text: str) -> float:
     return (time.perf_counter() - started) * 1000
 
 
+def _teams(stack: Stack, cloud: BotConnectorCloud, turns: int) -> list[float]:
+    """A Teams message until its last reply reached the (emulated) Bot Connector: the gateway
+    answers the connector's POST only after posting the replies."""
+    samples = []
+    for i in range(turns):
+        activity = cloud.activity("message_personal", text=MESSAGES[i % len(MESSAGES)], id=f"bench-{i}")
+        activity["conversation"]["id"] = f"a:bench-{i % 10}"  # ten users, as for /api/chat (rate limit)
+        headers = {"Authorization": cloud.token_for(activity)}  # signed before the clock starts
+        started = time.perf_counter()
+        stack.api.post("/api/messages", json=activity, headers=headers).raise_for_status()
+        samples.append((time.perf_counter() - started) * 1000)
+    return samples
+
+
 def main() -> None:
     """Print one line per measurement."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -127,8 +142,8 @@ def main() -> None:
     cycle = iter(MESSAGES * (args.turns // len(MESSAGES) + 1))
     retrieval = _time(lambda: engine.ask(next(cycle)), args.turns)
 
-    with tempfile.TemporaryDirectory() as logs:
-        stack = start_stack(Path(logs), {})
+    with tempfile.TemporaryDirectory() as logs, BotConnectorCloud() as cloud:
+        stack = start_stack(Path(logs), cloud.settings_env())
         try:
             for message in MESSAGES:  # warm up every code path once
                 stack.chat("bench-warmup", message)
@@ -149,6 +164,7 @@ def main() -> None:
                 lambda: stack.api.post("/api/referral", json={"description": next(people)}).raise_for_status(),
                 args.turns,
             )
+            teams = _teams(stack, cloud, args.turns)
             widget = _widget(stack, samples=10)
         finally:
             stack.stop()
@@ -159,6 +175,7 @@ def main() -> None:
     print(f"POST /api/chat ({args.turns} turns)        {_percentiles(chats)}")
     print(f"POST /api/ask ({args.turns} questions)     {_percentiles(asks)}")
     print(f"POST /api/referral ({args.turns} people)   {_percentiles(referrals)}")
+    print(f"Teams message to reply ({args.turns})     {_percentiles(teams)}")
     print(f"widget first paint (10 loads)      {_percentiles(widget['paint'])}")
     print(f"widget message round-trip (10)     {_percentiles(widget['round_trip'])}")
     print(f"escalation: advisor reply shown    {_percentiles(widget['escalation'])}")

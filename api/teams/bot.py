@@ -104,7 +104,10 @@ class TeamsBot:
 
     def from_our_tenant(self, activity: Activity) -> bool:
         """A single-tenant bot talks only to users of its own organisation."""
-        tenant = activity.channelData.get("tenant", {}).get("id") or activity.conversation.tenantId
+        channel_tenant = activity.channelData.get("tenant")
+        tenant = (
+            channel_tenant.get("id") if isinstance(channel_tenant, dict) else None
+        ) or activity.conversation.tenantId
         return not self._tenant_id or tenant == self._tenant_id
 
     async def on_activity(self, activity: Activity) -> InvokeResponse | None:

@@ -76,6 +76,11 @@ def test_activity_from_another_organisation_is_refused_403(client: TestClient, c
     assert cloud.sent == []
 
 
+def test_odd_channel_data_from_the_connector_is_not_a_crash(client: TestClient, cloud: BotConnectorCloud) -> None:
+    activity = cloud.activity("message_personal", channelData={"tenant": "not-an-object"})
+    assert post(client, activity, cloud.token_for(activity)).status_code == 200  # tenant read from the conversation
+
+
 def test_malformed_activity_is_a_clear_422(client: TestClient, cloud: BotConnectorCloud) -> None:
     activity = cloud.activity("message_personal")
     del activity["conversation"]
