@@ -93,7 +93,7 @@ class RasaGateway:
 
     async def transcript(self, sender: str, limit: int = 60) -> list[tuple[str, str]]:
         """The conversation so far as (role, text), from Rasa's tracker: the texts are already
-        masked, since the gateway masks before Rasa. Button clicks read as their payload."""
+        masked, since the gateway masks before Rasa."""
         try:
             response = await self._client.get(
                 f"{self._rasa_url}/conversations/{sender}/tracker", params={"token": self._token}
@@ -101,13 +101,36 @@ class RasaGateway:
             response.raise_for_status()
         except httpx.HTTPError:
             return [("system", "Samtalen før overføringen kunne ikke hentes.")]
-        lines = []
-        for event in response.json().get("events", []):
-            if event.get("event") == "user" and event.get("text"):
-                lines.append(("worker", event["text"]))
-            elif event.get("event") == "bot" and event.get("text"):
-                lines.append(("bot", event["text"]))
-        return lines[-limit:]
+        return transcript_lines(response.json().get("events", []))[-limit:]
+
+
+# What an advisor reads for payloads the gateway or the channels send instead of typed text.
+PAYLOAD_LABELS = {
+    "crisis": "[melding om akutt fare – ordlyden er ikke lagret]",
+    "clinical_question": "[spørsmål om medisiner eller diagnose]",
+    "request_advisor": "[ba om en rådgiver]",
+    "feedback_positive": "[👍]",
+    "feedback_negative": "[👎]",
+    "greet": "[startet samtalen]",
+}
+
+
+def transcript_lines(events: list[dict[str, Any]]) -> list[tuple[str, str]]:
+    """(role, text) of a tracker's messages; a button click reads as the button's title."""
+    lines: list[tuple[str, str]] = []
+    offered: dict[str, str] = {}
+    for event in events:
+        text = event.get("text")
+        if event.get("event") == "bot" and text:
+            lines.append(("bot", text))
+            buttons = (event.get("data") or {}).get("buttons") or []
+            offered = {b.get("payload", ""): b.get("title", "") for b in buttons if isinstance(b, dict)}
+        elif event.get("event") == "user" and text:
+            if text.startswith("/"):
+                intent = text[1:].split("{", 1)[0]
+                text = f"[{offered[text]}]" if text in offered else PAYLOAD_LABELS.get(intent, f"[valg: {intent}]")
+            lines.append(("worker", text))
+    return lines
 
 
 def to_turn(raw: list[dict[str, Any]]) -> Turn:

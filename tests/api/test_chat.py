@@ -9,6 +9,7 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
+from api.upstream import transcript_lines
 from tests.api.conftest import healthy_rasa
 
 SOURCE = {
@@ -176,3 +177,25 @@ def test_emergency_is_answered_with_113_even_when_rasa_is_down(client: TestClien
 def test_ordinary_message_while_rasa_is_down_is_still_503(client: TestClient) -> None:
     response = client.post("/api/chat", json={"sender": "w1", "message": "Hvem har ansvar for IP?"})
     assert response.status_code == 503
+
+
+def test_case_transcript_shows_button_titles_and_labels_instead_of_raw_payloads() -> None:
+    events = [
+        {"event": "user", "text": "Jeg har en bruker med psykose"},
+        {
+            "event": "bot",
+            "text": "Hvor lenge?",
+            "data": {"buttons": [{"title": "Langvarige", "payload": '/inform{"duration":"long"}'}]},
+        },
+        {"event": "user", "text": '/inform{"duration":"long"}'},
+        {"event": "user", "text": '/crisis{"crisis_kind": "suicide"}'},
+        {"event": "user", "text": "/request_advisor"},
+        {"event": "action", "name": "action_listen"},
+    ]
+    assert transcript_lines(events) == [
+        ("worker", "Jeg har en bruker med psykose"),
+        ("bot", "Hvor lenge?"),
+        ("worker", "[Langvarige]"),
+        ("worker", "[melding om akutt fare – ordlyden er ikke lagret]"),
+        ("worker", "[ba om en rådgiver]"),
+    ]
