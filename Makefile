@@ -104,13 +104,14 @@ lint: $(VENV)/.installed ## Ruff and mypy
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy
 
-models: install ## Rebuild word vectors, encoder, spaCy pipeline and NLU domain terms from $(SHARED)/corpora (about 1 h)
+models: install ## Rebuild word vectors, encoder, spaCy pipeline, NLU domain terms and name lists from $(SHARED)/corpora (about 1 h)
 	$(PY) -m pip install --quiet -r requirements/models.txt 2>&1 | $(PIP_QUIET)
 	$(PY) scripts/build_word_vectors.py --shared $(SHARED) --out $(dir $(VECTORS))
 	PYTHONPATH=. $(PY) scripts/build_encoder.py --shared $(SHARED) --vectors $(VECTORS) --out $(ENCODER_DIR)
 	$(RASA_VENV)/bin/python scripts/spacy_pipeline/build.py --shared $(SHARED) --vectors $(VECTORS) \
 		--dest knowledge/models/spacy
 	$(PY) scripts/build_domain_terms.py --shared $(SHARED)
+	$(PY) scripts/build_name_lists.py --shared $(SHARED)
 	rm -f $(VENV)/.installed $(RASA_VENV)/.installed
 	$(MAKE) install
 	$(PY) scripts/models_report.py

@@ -8,9 +8,11 @@ masked word too many costs a re-read, a leaked identity number cannot be taken b
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from pathlib import Path
 
 from spacy.language import Language
 from stdnum.no import fodselsnummer
@@ -46,6 +48,70 @@ def _mask_eleven(match: re.Match[str]) -> str:
 
 
 NameFinder = Callable[[str], Iterable[tuple[int, int]]]
+_WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
+# "han heter per", "pasienten kallar seg ...": the word after is a name, known or not.
+_CALLED = re.compile(
+    r"\b(?:han|hun|ho|hen|brukeren|brukaren|pasienten|klienten|mannen|kvinnen|kvinna|gutten|guten|jenta|"
+    r"jenten|sønnen|sonen|dattera|datteren|dottera)\s+(?:heter|heiter|kalles|kallast|kaller seg|kallar seg)\s+",
+    re.IGNORECASE,
+)
+# Typical Norwegian surname endings, for surnames the lists do not know ("nordmann", "fjellstad").
+_SURNAME_ENDING = re.compile(r"(?:sen|son|stad|heim|rud|vik|dal|bakken|haug|seth|mann|berg)$")
+
+
+@dataclass(frozen=True)
+class NameLexicon:
+    """Names typed in lower case, which the NER misses: a known given name (or several)
+    followed by a surname, and the word after "han heter" and the like."""
+
+    given: frozenset[str]
+    surnames: frozenset[str]
+
+    @classmethod
+    def load(cls, path: Path) -> NameLexicon:
+        """The lists written by scripts/build_name_lists.py."""
+        lists = json.loads(path.read_text(encoding="utf-8"))
+        return cls(frozenset(lists["given"]), frozenset(lists["surnames"]))
+
+    def _surname(self, word: str) -> bool:
+        return word in self.surnames or (len(word) >= 6 and bool(_SURNAME_ENDING.search(word)))
+
+    def find(self, text: str) -> list[tuple[int, int]]:
+        """Character spans of the names."""
+        words = [(m.start(), m.end(), m.group().lower()) for m in _WORD.finditer(text)]
+        spans = []
+        for called in _CALLED.finditer(text):
+            following = [w for w in words if w[0] == called.end()]
+            if following:
+                start, end, _ = following[0]
+                spans.append((start, end))
+        for i, (start, _, word) in enumerate(words):
+            if word not in self.given:
+                continue
+            run = [i]  # the given name and the words right after it: "kari anne hansen"
+            while len(run) < 4 and run[-1] + 1 < len(words) and text[words[run[-1]][1] : words[run[-1] + 1][0]] == " ":
+                run.append(run[-1] + 1)
+            last = next((k for k in reversed(run[1:]) if self._surname(words[k][2])), None)
+            middle_ok = last is not None and all(words[k][2] in self.given for k in run[1 : run.index(last)])
+            if last is not None and middle_ok:
+                spans.append((start, words[last][1]))
+        return spans
+
+
+def any_of(*finders: NameFinder) -> NameFinder:
+    """One finder returning the spans of all of them."""
+    return lambda text: [span for find in finders for span in find(text)]
+
+
+def _merged(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Overlapping or touching spans as one, so a name found twice is replaced once."""
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
 
 
 @dataclass(frozen=True)
@@ -65,7 +131,7 @@ class Masker:
         text = _PHONE.sub(PHONE, text)
         if self.find_names is None:
             return text
-        for start, end in sorted(self.find_names(text), reverse=True):
+        for start, end in reversed(_merged(self.find_names(text))):
             text = text[:start] + NAME + text[end:]
         return text
 

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from datetime import time
+from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo
 
 from pydantic import model_validator
 
 from api.hours import OpeningHours
-from knowledge.settings import KnowledgeSettings
+from knowledge.settings import PROJECT_ROOT, KnowledgeSettings
 
 DEV_TOKEN = "dev-only-rasa-token"
 DEV_SECRET = "dev-only-secret-key-not-for-production"
@@ -35,6 +36,8 @@ class Settings(KnowledgeSettings):
     advisor_opens: time = time(8, 0)
     advisor_closes: time = time(15, 30)
     timezone: str = "Europe/Oslo"
+    # Given names and surnames for masking names typed in lower case (scripts/build_name_lists.py).
+    names_file: Path = PROJECT_ROOT / "knowledge" / "models" / "names" / "names.json"
     # Messages one sender may send per minute before getting a polite "wait a little".
     chat_messages_per_minute: int = 20
     # Microsoft Teams through an Azure Bot (single-tenant app registration); off while the app id

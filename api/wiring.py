@@ -12,7 +12,7 @@ from api.conversation import Conversation
 from api.escalation import Escalation
 from api.hub import EventHub
 from api.limits import SenderRateLimit
-from api.privacy import Masker, spacy_name_finder
+from api.privacy import Masker, NameLexicon, any_of, spacy_name_finder
 from api.settings import Settings
 from api.store.advisors import AdvisorStore
 from api.store.cases import CaseStore
@@ -34,7 +34,8 @@ def wire_chat(state: Any, settings: Settings, client: httpx.AsyncClient) -> Engi
     state.hub = EventHub()
     state.limiter = SenderRateLimit(settings.chat_messages_per_minute)
     state.escalation = Escalation(state.cases, state.hub, settings.opening_hours())
-    state.masker = Masker(spacy_name_finder(load_spacy(settings.spacy_model)))
+    names = NameLexicon.load(settings.names_file)
+    state.masker = Masker(any_of(spacy_name_finder(load_spacy(settings.spacy_model)), names.find))
     state.gateway = RasaGateway(client, settings.rasa_url, settings.rasa_token, settings.actions_url)
     state.conversation = Conversation(state.gateway, state.safety, state.masker, state.escalation)
     state.teams, state.teams_verifier = None, None

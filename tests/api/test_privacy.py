@@ -5,7 +5,19 @@ from __future__ import annotations
 import pytest
 import spacy
 
-from api.privacy import EMAIL, FNR, NAME, NUMBER, PHONE, Masker, is_national_id, spacy_name_finder
+from api.privacy import (
+    EMAIL,
+    FNR,
+    NAME,
+    NUMBER,
+    PHONE,
+    Masker,
+    NameLexicon,
+    any_of,
+    is_national_id,
+    spacy_name_finder,
+)
+from api.settings import Settings
 
 VALID_FNR = "15076500565"  # a synthetic fødselsnummer with correct check digits
 VALID_DNR = "55076510007"  # a synthetic D-number (day + 40)
@@ -13,7 +25,9 @@ VALID_DNR = "55076510007"  # a synthetic D-number (day + 40)
 
 @pytest.fixture(scope="module")
 def masker() -> Masker:
-    return Masker(spacy_name_finder(spacy.load("nb_rop_core")))
+    """As the gateway wires it: the NER and the name lists."""
+    names = NameLexicon.load(Settings().names_file)
+    return Masker(any_of(spacy_name_finder(spacy.load("nb_rop_core")), names.find))
 
 
 def test_check_digits_decide_what_is_a_national_id() -> None:
@@ -67,3 +81,32 @@ def test_services_and_places_are_not_taken_for_names(masker: Masker) -> None:
 def test_everything_at_once(masker: Masker) -> None:
     masked = masker.mask(f"Ola Nordmann ({VALID_FNR}), tlf 41234567, ola@example.no")
     assert masked == f"{NAME} ({FNR}), tlf {PHONE}, {EMAIL}"
+
+
+@pytest.mark.parametrize(
+    ("typed", "masked"),
+    [
+        ("brukeren per hansen har IP", f"brukeren {NAME} har IP"),
+        ("kari nordmann trenger bolig", f"{NAME} trenger bolig"),
+        ("kari anne hansen flytter", f"{NAME} flytter"),
+        ("tor olsen, 45 år, ruser seg", f"{NAME}, 45 år, ruser seg"),
+        ("han heter kjetil og bruker amfetamin", f"han heter {NAME} og bruker amfetamin"),
+        ("pasienten heiter ingrid", f"pasienten heiter {NAME}"),
+    ],
+)
+def test_person_names_typed_in_lower_case_are_masked_too(masker: Masker, typed: str, masked: str) -> None:
+    assert masker.mask(typed) == masked
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "to ganger per uke, tre timer per dag",
+        "en gang per måned per pasient",
+        "liv og helse i kommunen",
+        "hva heter du",
+        "hva heter lederen for psykisk helse i kommunen",
+    ],
+)
+def test_ordinary_words_that_are_also_names_are_not_masked(masker: Masker, text: str) -> None:
+    assert masker.mask(text) == text
