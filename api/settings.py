@@ -36,6 +36,8 @@ class Settings(KnowledgeSettings):
     advisor_opens: time = time(8, 0)
     advisor_closes: time = time(15, 30)
     timezone: str = "Europe/Oslo"
+    # Whether advisors answer on Norwegian public holidays (17. mai, Easter, Christmas ...).
+    advisor_holidays_open: bool = False
     # Given names and surnames for masking names typed in lower case (scripts/build_name_lists.py).
     names_file: Path = PROJECT_ROOT / "knowledge" / "models" / "names" / "names.json"
     # Messages one sender may send per minute before getting a polite "wait a little".
@@ -62,7 +64,8 @@ class Settings(KnowledgeSettings):
     def opening_hours(self) -> OpeningHours:
         """The advisors' opening hours."""
         days = frozenset(self.advisor_days)
-        return OpeningHours(days, self.advisor_opens, self.advisor_closes, ZoneInfo(self.timezone))
+        zone = ZoneInfo(self.timezone)
+        return OpeningHours(days, self.advisor_opens, self.advisor_closes, zone, self.advisor_holidays_open)
 
     @model_validator(mode="after")
     def _refuse_unsafe_defaults(self) -> Settings:

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from api.hours import OpeningHours
+from api.hours import OpeningHours, norwegian_public_holidays
 
 OSLO = ZoneInfo("Europe/Oslo")
 HOURS = OpeningHours(frozenset(range(5)), time(8), time(15, 30), OSLO)
@@ -43,4 +43,26 @@ def test_times_in_utc_are_read_as_oslo_time() -> None:
 
 
 def test_hours_are_described_in_norwegian() -> None:
-    assert HOURS.describe() == "mandag–fredag kl. 08:00–15:30"
+    assert HOURS.describe() == "mandag–fredag kl. 08:00–15:30 (ikke helligdager)"
+
+
+def test_norwegian_public_holidays_include_easter_ascension_whitsun_and_fixed_days() -> None:
+    holidays = norwegian_public_holidays(2027)  # Easter Sunday 28 March 2027
+    expected = {(3, 25), (3, 26), (3, 28), (3, 29), (5, 6), (5, 16), (5, 17), (1, 1), (5, 1), (12, 25), (12, 26)}
+    assert {(d.month, d.day) for d in holidays} == expected
+
+
+def test_advisors_are_closed_on_17_mai_and_the_next_answer_is_the_day_after() -> None:
+    seventeenth = datetime(2027, 5, 17, 10, tzinfo=OSLO)  # a Monday, and Whit Monday too
+    assert not HOURS.is_open(seventeenth)
+    assert HOURS.describe_next(seventeenth) == "i morgen kl. 08:00"
+
+
+def test_wednesday_before_easter_after_closing_the_next_answer_is_tuesday_after_easter() -> None:
+    assert HOURS.next_opening(datetime(2027, 3, 24, 16, tzinfo=OSLO)) == datetime(2027, 3, 30, 8, tzinfo=OSLO)
+
+
+def test_a_service_open_on_holidays_can_say_so() -> None:
+    always = OpeningHours(frozenset(range(7)), time(8), time(22), OSLO, holidays_open=True)
+    assert always.is_open(datetime(2027, 12, 25, 12, tzinfo=OSLO))
+    assert always.describe() == "mandag–søndag kl. 08:00–22:00"
