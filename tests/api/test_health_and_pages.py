@@ -41,6 +41,7 @@ def test_chat_page_is_served_in_norwegian(client: TestClient) -> None:
     widget = client.get("/widget.js")
     assert widget.status_code == 200 and widget.headers["content-type"].startswith("text/javascript")
     assert "deep-chat" in widget.text
+    assert widget.headers["content-encoding"] == "gzip"  # TestClient asks for gzip, as browsers do
 
 
 def test_openapi_docs_list_the_public_contract(client: TestClient) -> None:
