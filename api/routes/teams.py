@@ -32,7 +32,7 @@ async def messages(
     chat, and 👍/👎 under an answer (an invoke, answered in this response)."""
     bot, verifier = teams
     try:
-        await verifier.verify(authorization, activity.channelId, activity.serviceUrl)
+        await verifier.verify(authorization, activity.channel_id, activity.service_url)
     except AuthError as error:
         logger.warning("teams activity refused: %s", error)
         raise HTTPException(status_code=401, detail="Ugyldig eller manglende Bot Framework-token.") from error

@@ -34,17 +34,21 @@ TOO_FAST = "Du sender meldinger veldig fort. Vent litt og prøv igjen."
 class Account(BaseModel):
     """A user or bot account in an activity."""
 
+    model_config = ConfigDict(populate_by_name=True)
+
     id: str = Field(min_length=1, max_length=512)
     name: str | None = None
-    aadObjectId: str | None = None  # noqa: N815 (Bot Framework field name)
+    aad_object_id: str | None = Field(default=None, alias="aadObjectId")
 
 
 class ConversationAccount(BaseModel):
     """The conversation an activity belongs to."""
 
+    model_config = ConfigDict(populate_by_name=True)
+
     id: str = Field(min_length=1, max_length=1024)
-    conversationType: str | None = None  # noqa: N815
-    tenantId: str | None = None  # noqa: N815
+    conversation_type: str | None = Field(default=None, alias="conversationType")
+    tenant_id: str | None = Field(default=None, alias="tenantId")
 
 
 class Activity(BaseModel):
@@ -54,17 +58,17 @@ class Activity(BaseModel):
 
     type: str = Field(max_length=64)
     id: str | None = Field(default=None, max_length=512)
-    channelId: str = Field(max_length=64)  # noqa: N815
-    serviceUrl: str = Field(pattern=r"^https?://", max_length=2048)  # noqa: N815
+    channel_id: str = Field(alias="channelId", max_length=64)
+    service_url: str = Field(alias="serviceUrl", pattern=r"^https?://", max_length=2048)
     from_: Account = Field(alias="from")
     recipient: Account
     conversation: ConversationAccount
     text: str | None = Field(default=None, max_length=100_000)
     name: str | None = Field(default=None, max_length=256)
     value: Any = None
-    replyToId: str | None = Field(default=None, max_length=512)  # noqa: N815
-    membersAdded: list[Account] = []  # noqa: N815
-    channelData: dict[str, Any] = {}  # noqa: N815
+    reply_to_id: str | None = Field(default=None, alias="replyToId", max_length=512)
+    members_added: list[Account] = Field(default=[], alias="membersAdded")
+    channel_data: dict[str, Any] = Field(default={}, alias="channelData")
 
 
 @dataclass(frozen=True)
@@ -77,16 +81,16 @@ class InvokeResponse:
 
 def sender_for(activity: Activity) -> str:
     """A stable pseudonym for this user in this conversation (Teams ids are not stored)."""
-    key = f"{activity.conversation.id}\n{activity.from_.aadObjectId or activity.from_.id}"
+    key = f"{activity.conversation.id}\n{activity.from_.aad_object_id or activity.from_.id}"
     return "teams-" + hashlib.sha256(key.encode()).hexdigest()[:40]
 
 
 def reference_for(activity: Activity) -> dict[str, Any]:
     """What a proactive message to this conversation needs, and nothing more."""
     return {
-        "serviceUrl": activity.serviceUrl,
-        "channelId": activity.channelId,
-        "conversation": {"id": activity.conversation.id, "tenantId": activity.conversation.tenantId},
+        "serviceUrl": activity.service_url,
+        "channelId": activity.channel_id,
+        "conversation": {"id": activity.conversation.id, "tenantId": activity.conversation.tenant_id},
         "bot": {"id": activity.recipient.id, "name": activity.recipient.name},
     }
 
@@ -104,10 +108,10 @@ class TeamsBot:
 
     def from_our_tenant(self, activity: Activity) -> bool:
         """A single-tenant bot talks only to users of its own organisation."""
-        channel_tenant = activity.channelData.get("tenant")
+        channel_tenant = activity.channel_data.get("tenant")
         tenant = (
             channel_tenant.get("id") if isinstance(channel_tenant, dict) else None
-        ) or activity.conversation.tenantId
+        ) or activity.conversation.tenant_id
         return not self._tenant_id or tenant == self._tenant_id
 
     async def on_activity(self, activity: Activity) -> InvokeResponse | None:
@@ -115,7 +119,7 @@ class TeamsBot:
         if activity.type == "message":
             await self._on_message(activity, activity.text)
         elif activity.type == "conversationUpdate":
-            if any(member.id == activity.recipient.id for member in activity.membersAdded):
+            if any(member.id == activity.recipient.id for member in activity.members_added):
                 await self._turn(activity, "/greet")  # the bot was just added: introduce itself
         elif activity.type == "invoke":
             return await self._on_invoke(activity)
@@ -169,12 +173,12 @@ class TeamsBot:
         so Teams does not resend a message whose turn already ran."""
         outgoing = {
             **outgoing,
-            "from": activity.recipient.model_dump(exclude_none=True),
+            "from": activity.recipient.model_dump(by_alias=True, exclude_none=True),
             "conversation": {"id": activity.conversation.id},
             "replyToId": activity.id,
         }
         try:
-            await self._connector.send(activity.serviceUrl, activity.conversation.id, outgoing, activity.id)
+            await self._connector.send(activity.service_url, activity.conversation.id, outgoing, activity.id)
         except ConnectorError as error:
             logger.warning("teams reply not delivered: %s", error)
 
