@@ -80,6 +80,7 @@ def test_nlu_has_one_file_per_intent_topic() -> None:
         "out_of_scope",
         "crisis",
         "referral",
+        "describe_person",
         "clinical",
         "faq",
         "affirm_deny",
