@@ -1,0 +1,1 @@
+"""Rasa assistant: domain, rules and stories (YAML), and custom NLU components."""

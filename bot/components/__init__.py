@@ -1,0 +1,1 @@
+"""Custom NLU components loaded by config.yml (Rasa environment, Python 3.10)."""

@@ -1,0 +1,111 @@
+"""Intent classification by a linear model over character and word n-grams.
+
+Why: on our ~3,000 short, typo-ridden messages a regularised logistic regression over TF-IDF
+character n-grams (within words) and word uni/bigrams generalises better than DIET's intent head
+(5-fold CV), trains in seconds and gives probabilities the FallbackClassifier can threshold.
+DIET stays in the pipeline for entities only.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List
+
+import joblib
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.classifiers.classifier import IntentClassifier
+from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import Pipeline, make_union
+
+MODEL_FILE = "linear_intent.joblib"
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
+class LinearIntentClassifier(IntentClassifier, GraphComponent):
+    """Logistic regression on TF-IDF n-grams of the message text."""
+
+    @staticmethod
+    def get_default_config() -> Dict[str, Any]:
+        """n-gram ranges and the inverse regularisation strength `C` (chosen by 5-fold CV)."""
+        return {"char_ngrams": [2, 5], "word_ngrams": [1, 2], "C": 100.0, "ranking_length": 10}
+
+    def __init__(self, config: Dict[str, Any], model_storage: ModelStorage, resource: Resource) -> None:
+        self._config = {**self.get_default_config(), **config}
+        self._storage = model_storage
+        self._resource = resource
+        self._model: Pipeline | None = None
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> LinearIntentClassifier:
+        """An untrained classifier."""
+        return cls(config, model_storage, resource)
+
+    def _pipeline(self) -> Pipeline:
+        features = make_union(
+            TfidfVectorizer(analyzer="char_wb", ngram_range=tuple(self._config["char_ngrams"]), sublinear_tf=True),
+            TfidfVectorizer(
+                analyzer="word",
+                ngram_range=tuple(self._config["word_ngrams"]),
+                sublinear_tf=True,
+                token_pattern=r"(?u)\b\w+\b",  # keep one-letter words and abbreviations ("ja", "IP")
+            ),
+        )
+        classifier = LogisticRegression(C=self._config["C"], max_iter=5000)
+        return Pipeline([("features", features), ("classifier", classifier)])
+
+    def train(self, training_data: TrainingData) -> Resource:
+        """Fit on every example with a text and an intent (retrieval intents as their base)."""
+        examples = [m for m in training_data.intent_examples if m.get(TEXT) and m.get(INTENT)]
+        model = self._pipeline()
+        model.fit([m.get(TEXT) for m in examples], [m.get(INTENT) for m in examples])
+        with self._storage.write_to(self._resource) as directory:
+            joblib.dump(model, directory / MODEL_FILE)
+        self._model = model
+        return self._resource
+
+    @classmethod
+    def load(
+        cls,
+        config: Dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> LinearIntentClassifier:
+        """The trained classifier from the model archive."""
+        component = cls(config, model_storage, resource)
+        with model_storage.read_from(resource) as directory:
+            component._model = joblib.load(directory / MODEL_FILE)
+        return component
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        """Set `intent` and `intent_ranking` with the model's probabilities."""
+        if self._model is None:
+            return messages
+        texts = [m.get(TEXT) or "" for m in messages]
+        probabilities = self._model.predict_proba(texts)
+        classes = self._model.classes_
+        for message, row in zip(messages, probabilities, strict=True):
+            ranking = sorted(
+                ({"name": str(name), "confidence": float(p)} for name, p in zip(classes, row, strict=True)),
+                key=lambda entry: -entry["confidence"],
+            )
+            message.set(INTENT, ranking[0], add_to_output=True)
+            message.set(INTENT_RANKING_KEY, ranking[: self._config["ranking_length"]], add_to_output=True)
+        return messages
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        """Nothing to add to the training data."""
+        return training_data
