@@ -21,6 +21,9 @@ from knowledge.safety import SafetyRules
 
 logger = logging.getLogger(__name__)
 REQUEST_ADVISOR = "/request_advisor"
+# What every channel tells the worker when Rasa is down or messages come too fast.
+UNAVAILABLE = "Samtaletjenesten er ikke tilgjengelig akkurat nå. Prøv igjen om litt."
+TOO_FAST = "Du sender meldinger veldig fort. Vent litt og prøv igjen."
 
 
 class Conversation:

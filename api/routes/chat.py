@@ -12,6 +12,7 @@ from fastapi import APIRouter, HTTPException, Path, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import StreamingResponse
 
+from api.conversation import TOO_FAST, UNAVAILABLE
 from api.deps import CasesDep, ConversationDep, HubDep, LimiterDep
 from api.escalation import message_out
 from api.hub import EventHub
@@ -20,8 +21,6 @@ from api.upstream import UpstreamUnavailable
 
 router = APIRouter(prefix="/api", tags=["chat"])
 
-UNAVAILABLE = "Samtaletjenesten er ikke tilgjengelig akkurat nå. Prøv igjen om litt."
-TOO_FAST = "Du sender meldinger veldig fort. Vent litt og prøv igjen."
 KEEPALIVE_SECONDS = 15.0
 SenderPath = Annotated[SenderId, Path(description="The conversation's sender id.")]
 

@@ -15,7 +15,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from api.conversation import Conversation
+from api.conversation import TOO_FAST, UNAVAILABLE, Conversation
 from api.limits import SenderRateLimit
 from api.schemas import ChatMessage, clean_text
 from api.store.models import Case
@@ -27,8 +27,6 @@ logger = logging.getLogger(__name__)
 
 CHANNEL = "teams"
 TEXT_ONLY = "Jeg kan bare lese tekst. Skriv spørsmålet ditt med ord."
-UNAVAILABLE = "Samtaletjenesten er ikke tilgjengelig akkurat nå. Prøv igjen om litt."
-TOO_FAST = "Du sender meldinger veldig fort. Vent litt og prøv igjen."
 
 
 class Account(BaseModel):

@@ -10,7 +10,8 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
-from api.teams.bot import TEXT_ONLY, TOO_FAST, UNAVAILABLE
+from api.conversation import TOO_FAST, UNAVAILABLE
+from api.teams.bot import TEXT_ONLY
 from tests.bot_connector import BotConnectorCloud
 
 
