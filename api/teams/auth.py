@@ -54,7 +54,8 @@ class ConnectorTokenVerifier:
         self._issuer = issuer
         self._clock = clock
         self._keys: dict[str, SigningKey] = {}
-        self._fetched_at = float("-inf")
+        self._fetched_at = float("-inf")  # last successful fetch
+        self._attempted_at = float("-inf")  # last fetch, successful or not
         self._lock = asyncio.Lock()
 
     async def verify(self, authorization: str | None, channel_id: str, service_url: str) -> dict[str, Any]:
@@ -90,8 +91,10 @@ class ConnectorTokenVerifier:
     async def _key(self, kid: str) -> SigningKey:
         """The key with this id, refreshing the published keys when stale or when the id is new."""
         async with self._lock:
-            age = self._clock() - self._fetched_at
-            if age > KEYS_MAX_AGE_SECONDS or (kid not in self._keys and age > REFRESH_COOLDOWN_SECONDS):
+            now = self._clock()
+            wanted = now - self._fetched_at > KEYS_MAX_AGE_SECONDS or kid not in self._keys
+            if wanted and now - self._attempted_at > REFRESH_COOLDOWN_SECONDS:
+                self._attempted_at = now
                 await self._refresh()
         key = self._keys.get(kid)
         if key is None:
@@ -109,6 +112,5 @@ class ConnectorTokenVerifier:
                 if item.get("kid")
             }
         except (httpx.HTTPError, KeyError, TypeError, ValueError, jwt.PyJWTError) as error:
-            self._fetched_at = self._clock() - KEYS_MAX_AGE_SECONDS + REFRESH_COOLDOWN_SECONDS
             raise AuthError(f"connector keys unavailable: {error}") from error
         self._keys, self._fetched_at = fresh, self._clock()
