@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import json
 import subprocess
-from pathlib import Path
+from typing import Any
+
+import pytest
 
 from knowledge.settings import PROJECT_ROOT
 
@@ -40,18 +42,40 @@ for text in ["hvem har ansvaret for bolig", "tussen takk", "kan jeg få snakke m
     loaded.process([message])
     ranking = message.get("intent_ranking")
     out[text] = {"intent": message.get("intent")["name"], "total": sum(r["confidence"] for r in ranking)}
+# Blending an earlier classifier's ranking (DIET's, in config.yml) into the probabilities.
+earlier = [{"name": "request_advisor", "confidence": 0.98}, {"name": "not_an_intent", "confidence": 0.02}]
+for weight in (0.0, 0.4, 0.9):
+    config = {"blend_weight": weight, "blend_temperature": 2.0}
+    blended = LinearIntentClassifier.load(config, storage, resource, context)
+    message = Message.build(text="tusen takk")
+    message.set("intent_ranking", earlier)
+    blended.process([message])
+    ranking = message.get("intent_ranking")
+    out[f"blend {weight}"] = {"intent": message.get("intent")["name"], "total": sum(r["confidence"] for r in ranking)}
 print(json.dumps(out))
 """
 
 
-def test_intent_classifier_learns_saves_loads_and_reads_typos(tmp_path: Path) -> None:
+@pytest.fixture(scope="module")
+def result(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, Any]]:
+    """Train, save, load and query the classifier once in Rasa's environment."""
     done = subprocess.run(
-        [str(RASA_PYTHON), "-c", SNIPPET, str(tmp_path)],
+        [str(RASA_PYTHON), "-c", SNIPPET, str(tmp_path_factory.mktemp("model"))],
         cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=300, check=False,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr[-2000:]
-    result = json.loads(done.stdout.strip().splitlines()[-1])
+    return json.loads(done.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
+
+
+def test_intent_classifier_learns_saves_loads_and_reads_typos(result: dict[str, dict[str, Any]]) -> None:
     assert result["hvem har ansvaret for bolig"]["intent"] == "ask_responsibility"
     assert result["tussen takk"]["intent"] == "thank"
     assert result["kan jeg få snakke med en rådgiver"]["intent"] == "request_advisor"
     assert all(abs(r["total"] - 1.0) < 1e-6 for r in result.values())  # probabilities, for the fallback threshold
+
+
+def test_intent_classifier_blends_an_earlier_ranking_by_its_weight(result: dict[str, dict[str, Any]]) -> None:
+    assert result["blend 0.0"]["intent"] == "thank"  # no weight: the earlier ranking is ignored
+    assert result["blend 0.4"]["intent"] == "thank"  # a clear message outweighs a wrong earlier guess
+    assert result["blend 0.9"]["intent"] == "request_advisor"
+    assert all(abs(result[f"blend {w}"]["total"] - 1.0) < 1e-6 for w in ("0.0", "0.4", "0.9"))
