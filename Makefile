@@ -89,11 +89,11 @@ test: install index train ## Validate Rasa data, run the test stories, unit test
 	$(RASA) test core --model $(MODEL) --stories tests/stories --fail-on-prediction-errors --out var/rasa-test
 	$(PY) -m pytest
 
-eval: install index ## Print retrieval, referral, crisis and NLU quality (held-out sets; NLU 5-fold CV, ~36 min)
+eval: install index ## Print retrieval, referral, crisis and NLU quality (held-out sets; NLU 5-fold CV, ~50 min)
 	$(PY) scripts/evaluate.py
 	$(MAKE) eval-nlu
 
-eval-nlu: install ## NLU 5-fold cross-validation: intent and entity reports (~36 min on 2 cores)
+eval-nlu: install ## NLU 5-fold cross-validation: intent and entity reports (~50 min on 2 cores)
 	rm -rf var/nlu-cv
 	$(RASA) test nlu --nlu data/nlu --config config.yml --cross-validation --folds 5 --out var/nlu-cv
 	$(PY) scripts/nlu_report.py var/nlu-cv
