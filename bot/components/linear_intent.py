@@ -1,6 +1,6 @@
 """Intent classification by a linear model over character and word n-grams.
 
-Why: on our ~4,500 short, typo-ridden messages a regularised logistic regression over TF-IDF
+Why: on our ~5,400 short, typo-ridden messages a regularised logistic regression over TF-IDF
 character n-grams (within words) and word uni/bigrams generalises better than DIET's intent head
 (5-fold CV), trains in seconds and gives probabilities the FallbackClassifier can threshold.
 The two make different mistakes, though: placed after DIET, this component blends DIET's ranking

@@ -35,23 +35,20 @@ resource = Resource("linear_intent")
 context = ExecutionContext(GraphSchema({}), "test")
 trained = LinearIntentClassifier.create({}, storage, resource, context)
 trained.train(data)
-loaded = LinearIntentClassifier.load({}, storage, resource, context)
-out = {}
-for text in ["hvem har ansvaret for bolig", "tussen takk", "kan jeg få snakke med en rådgiver"]:
+
+def query(config, text, earlier=None):
     message = Message.build(text=text)
-    loaded.process([message])
+    if earlier:
+        message.set("intent_ranking", earlier)
+    LinearIntentClassifier.load(config, storage, resource, context).process([message])
     ranking = message.get("intent_ranking")
-    out[text] = {"intent": message.get("intent")["name"], "total": sum(r["confidence"] for r in ranking)}
+    return {"intent": message.get("intent")["name"], "total": sum(r["confidence"] for r in ranking)}
+
+out = {t: query({}, t) for t in ["hvem har ansvaret for bolig", "tussen takk", "kan jeg få snakke med en rådgiver"]}
 # Blending an earlier classifier's ranking (DIET's, in config.yml) into the probabilities.
 earlier = [{"name": "request_advisor", "confidence": 0.98}, {"name": "not_an_intent", "confidence": 0.02}]
 for weight in (0.0, 0.4, 0.9):
-    config = {"blend_weight": weight, "blend_temperature": 2.0}
-    blended = LinearIntentClassifier.load(config, storage, resource, context)
-    message = Message.build(text="tusen takk")
-    message.set("intent_ranking", earlier)
-    blended.process([message])
-    ranking = message.get("intent_ranking")
-    out[f"blend {weight}"] = {"intent": message.get("intent")["name"], "total": sum(r["confidence"] for r in ranking)}
+    out[f"blend {weight}"] = query({"blend_weight": weight, "blend_temperature": 2.0}, "tusen takk", earlier)
 print(json.dumps(out))
 """
 
