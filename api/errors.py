@@ -1,8 +1,18 @@
-"""Every error leaves the gateway as JSON with a Norwegian `detail`."""
+"""Every error leaves the gateway as JSON with a Norwegian `detail`; none reaches the server.
+
+Why the last part: Starlette answers an unexpected error and then re-raises it, so uvicorn logs
+its traceback and drops the kept-alive connection, and the client's next request on it fails.
+`UnexpectedErrors` answers it inside the app instead, and tracebacks are logged at most once a
+minute per kind, so a client repeating a failing request cannot flood the log.
+"""
 
 from __future__ import annotations
 
 import logging
+import time
+import traceback
+from collections import Counter
+from collections.abc import Callable
 from http import HTTPStatus
 from typing import Any
 
@@ -10,12 +20,24 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from api.schemas import INVALID_TEXT
 
 logger = logging.getLogger(__name__)
+
+INTERNAL_ERROR = "Noe gikk galt hos oss. Prøv igjen om litt."
+# FastAPI's detail when a body cannot be read at all; the cause it raises it from says why.
+_UNREADABLE_BODY = "There was an error parsing the body"
+_UNREADABLE_BECAUSE = {
+    UnicodeDecodeError: "Forespørselen må være tekst i UTF-8.",
+    RecursionError: "JSON-en i forespørselen har for mange nivåer inni hverandre.",
+}
 
 _TYPE_MESSAGES = {
     "missing": "Feltet «{field}» mangler.",
     "string_type": "Feltet «{field}» må være tekst.",
+    "string_unicode": INVALID_TEXT,
     "int_type": "Feltet «{field}» må være et heltall.",
     "int_parsing": "Feltet «{field}» må være et heltall.",
     "greater_than_equal": "Feltet «{field}» er for lite.",
@@ -25,10 +47,75 @@ _TYPE_MESSAGES = {
     "dict_type": "Forespørselen må være et JSON-objekt.",
 }
 _STATUS_MESSAGES = {
+    400: "Forespørselen kunne ikke leses. Send gyldig JSON.",
     404: "Fant ikke siden eller adressen.",
     405: "Metoden er ikke tillatt her.",
     413: "Forespørselen er for stor.",
 }
+
+
+class ThrottledTracebacks:
+    """Logs the traceback of an unexpected error at most once per `interval` seconds for each
+    kind (its type and the line that raised it); the next one logged says how many were left out."""
+
+    def __init__(
+        self, log: logging.Logger, interval: float = 60.0, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self._log = log
+        self._interval = interval
+        self._clock = clock
+        self._last: dict[str, float] = {}
+        self._left_out: Counter[str] = Counter()
+
+    def error(self, exc: BaseException) -> None:
+        """Log `exc` with its traceback, unless one of its kind was logged within the interval."""
+        kind = _kind(exc)
+        now = self._clock()
+        if kind in self._last and now - self._last[kind] < self._interval:
+            self._left_out[kind] += 1
+            return
+        self._last[kind] = now
+        left_out = self._left_out.pop(kind, 0)
+        self._log.error("unhandled %s (%d more since the last report)", kind, left_out, exc_info=exc)
+
+
+def _kind(exc: BaseException) -> str:
+    frames = list(traceback.walk_tb(exc.__traceback__))
+    where = f" at {frames[-1][0].f_code.co_filename}:{frames[-1][1]}" if frames else ""
+    return f"{type(exc).__qualname__}{where}"
+
+
+class UnexpectedErrors:
+    """Answers an unexpected error with the JSON 500 and lets nothing propagate to the server.
+
+    After the response has started (a stream), it can only stop: the server then closes the
+    connection, as the client must not take a cut-off response for a whole one."""
+
+    def __init__(self, app: ASGIApp, tracebacks: ThrottledTracebacks) -> None:
+        self._app = app
+        self._tracebacks = tracebacks
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self._app(scope, receive, send)
+            return
+        started = False
+
+        async def tracked(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self._app(scope, receive, tracked)
+        except Exception as error:
+            self._tracebacks.error(error)
+            if not started:
+                await _internal_error()(scope, receive, send)
+
+
+def _internal_error() -> JSONResponse:
+    return JSONResponse(status_code=500, content={"detail": INTERNAL_ERROR})
 
 
 def _message(error: dict[str, Any]) -> str:
@@ -47,19 +134,33 @@ async def _validation_error(_: Request, exc: RequestValidationError) -> JSONResp
     return JSONResponse(status_code=422, content={"detail": messages[0]["message"], "errors": messages})
 
 
+def _http_detail(exc: StarletteHTTPException) -> str:
+    """Ours as given; Starlette's and FastAPI's English ones in Norwegian."""
+    for cause, message in _UNREADABLE_BECAUSE.items():
+        if isinstance(exc.__cause__, cause):
+            return message
+    if exc.detail in (HTTPStatus(exc.status_code).phrase, _UNREADABLE_BODY):
+        return _STATUS_MESSAGES.get(exc.status_code, "Noe gikk galt.")
+    return str(exc.detail)
+
+
 async def _http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
-    default = exc.detail == HTTPStatus(exc.status_code).phrase  # Starlette's English text
-    detail = _STATUS_MESSAGES.get(exc.status_code, "Noe gikk galt.") if default else exc.detail
-    return JSONResponse(status_code=exc.status_code, content={"detail": detail}, headers=getattr(exc, "headers", None))
-
-
-async def _unexpected_error(_: Request, exc: Exception) -> JSONResponse:
-    logger.exception("unhandled error", exc_info=exc)
-    return JSONResponse(status_code=500, content={"detail": "Noe gikk galt hos oss. Prøv igjen om litt."})
+    return JSONResponse(
+        status_code=exc.status_code, content={"detail": _http_detail(exc)}, headers=getattr(exc, "headers", None)
+    )
 
 
 def install_error_handlers(app: FastAPI) -> None:
-    """Register the Norwegian JSON error handlers."""
+    """Register the Norwegian JSON error handlers and `UnexpectedErrors`. Call it before adding
+    other middleware: added first, it runs innermost, so its 500 still gets their headers (CORS,
+    security). An error in those middlewares is left to Starlette, answered in the same words."""
+    tracebacks = ThrottledTracebacks(logger)
+
+    async def unexpected_error(_: Request, exc: Exception) -> JSONResponse:
+        tracebacks.error(exc)
+        return _internal_error()
+
     app.add_exception_handler(RequestValidationError, _validation_error)  # type: ignore[arg-type]
     app.add_exception_handler(StarletteHTTPException, _http_error)  # type: ignore[arg-type]
-    app.add_exception_handler(Exception, _unexpected_error)
+    app.add_exception_handler(Exception, unexpected_error)
+    app.add_middleware(UnexpectedErrors, tracebacks=tracebacks)

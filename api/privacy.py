@@ -17,6 +17,8 @@ from pathlib import Path
 from spacy.language import Language
 from stdnum.no import fodselsnummer
 
+from knowledge.text import blank_long_runs
+
 FNR = "[fødselsnummer]"
 NUMBER = "[nummer]"
 PHONE = "[telefon]"
@@ -143,7 +145,7 @@ def spacy_name_finder(nlp: Language) -> NameFinder:
     skipped = [name for name in nlp.pipe_names if name not in NER_NEEDS]
 
     def find(text: str) -> list[tuple[int, int]]:
-        doc = nlp(text, disable=skipped)
+        doc = nlp(blank_long_runs(text), disable=skipped)  # same offsets, no quadratic tokenizing
         return [(e.start_char, e.end_char) for e in doc.ents if e.label_ in {"PER", "PERSON"}]
 
     return find

@@ -57,6 +57,7 @@ class Lexicon:
         self.words = frozenset(self._counts)
         self.stems = frozenset(stem(w) for w in self.words)
         self._fallback = fallback
+        self._longest = max(map(len, self.words), default=0)
         self._index: dict[str, set[str]] = defaultdict(set)
         for word in self.words:
             for key in _deletes(word, allowed_distance(word)):
@@ -73,10 +74,13 @@ class Lexicon:
         limit = allowed_distance(word)
         if limit == 0:
             return None
-        candidates = {c for key in _deletes(word, limit) for c in self._index.get(key, ())}
-        scored = sorted((edit_distance(word, c), -self._counts[c], c) for c in candidates)
-        if scored and scored[0][0] <= limit:
-            return scored[0][2]
+        # The deletes grow with the cube of the length; a word more than `limit` letters longer
+        # than every known word is more than `limit` edits from all of them.
+        if len(word) - limit <= self._longest:
+            candidates = {c for key in _deletes(word, limit) for c in self._index.get(key, ())}
+            scored = sorted((edit_distance(word, c), -self._counts[c], c) for c in candidates)
+            if scored and scored[0][0] <= limit:
+                return scored[0][2]
         return self._fallback.correct(word) if self._fallback is not None else None
 
     def repair(self, word: str) -> str:

@@ -3,6 +3,8 @@ Snowball stems, synonyms, and (with a lexicon) typo repair and compound splittin
 
 from __future__ import annotations
 
+import re
+import threading
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -73,6 +75,19 @@ _EXTRA_STOP_WORDS = frozenset(
     }
 )
 STOP = (frozenset(STOP_WORDS) - _CONTENT_WORDS) | _EXTRA_STOP_WORDS
+# The longest run of non-space characters read as a word; the guidelines' longest word has 26 letters.
+MAX_WORD = 64
+_LONG_RUN = re.compile(rf"(?<=\S{{{MAX_WORD}}})\S+")
+
+
+def blank_long_runs(text: str) -> str:
+    """`text` with each run of non-space characters cut to `MAX_WORD`, the rest turned into
+    spaces so character offsets still hold.
+
+    Why: a held-down key or a pasted blob is no word, but spaCy's tokenizer takes time quadratic
+    in a run of punctuation, and typo repair and compound splitting grow faster still with a
+    word's length."""
+    return _LONG_RUN.sub(lambda m: " " * len(m.group()), text)
 
 
 def load_synonyms(path: Path) -> dict[str, tuple[str, ...]]:
@@ -101,16 +116,20 @@ class Normaliser:
     def __init__(self, synonyms: Mapping[str, tuple[str, ...]], variants: Mapping[str, str] | None = None) -> None:
         self._tokenizer = spacy.blank("nb").tokenizer
         self._stemmer = snowballstemmer.stemmer("norwegian")
+        # Both keep state between calls (the stemmer its cursor, the tokenizer its cache and
+        # vocabulary), and one engine serves many request threads.
+        self._lock = threading.Lock()
         self._synonyms = dict(synonyms)
         self._variants = dict(variants or {})
 
     def words(self, text: str) -> list[str]:
-        """Lower-cased word tokens, hyphenated compounds split into their parts."""
+        """Lower-cased word tokens, hyphenated compounds split into their parts (of a run of
+        non-space characters, only the first `MAX_WORD` count)."""
+        with self._lock:
+            tokens = [t.lower_ for t in self._tokenizer(blank_long_runs(text)) if not (t.is_punct or t.is_space)]
         out: list[str] = []
-        for token in self._tokenizer(text):
-            if token.is_punct or token.is_space:
-                continue
-            for part in token.lower_.split("-"):
+        for token in tokens:
+            for part in token.split("-"):
                 part = part.strip(".,:;!?«»\"'()/")
                 if part:
                     out.append(self._variants.get(part, part))
@@ -118,7 +137,8 @@ class Normaliser:
 
     def stem(self, word: str) -> str:
         """Stem twice: Snowball leaves 'ansvaret'→'ansvar' but 'ansvar'→'ansv'; twice they meet."""
-        return str(self._stemmer.stemWord(self._stemmer.stemWord(word)))
+        with self._lock:
+            return str(self._stemmer.stemWord(self._stemmer.stemWord(word)))
 
     def terms(self, text: str, lexicon: Lexicon | None = None, split_known: bool = False) -> list[str]:
         """Content terms of `text` with synonym expansions, in order.

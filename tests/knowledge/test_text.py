@@ -1,6 +1,10 @@
-"""Norwegian normalisation makes inflections, abbreviations and nynorsk question words meet."""
+"""Norwegian normalisation makes inflections, abbreviations and nynorsk question words meet,
+the same way in every request thread."""
 
 from __future__ import annotations
+
+import threading
+from concurrent.futures import ThreadPoolExecutor
 
 from knowledge.settings import KnowledgeSettings
 from knowledge.text import Normaliser, load_synonyms
@@ -28,3 +32,17 @@ def test_question_words_in_bokmal_and_nynorsk_are_dropped() -> None:
 
 def test_hyphenated_compounds_are_split() -> None:
     assert "lid" in _normaliser().terms("ROP-lidelser")
+
+
+def test_stems_stay_right_when_threads_stem_at_once() -> None:
+    n = _normaliser()
+    words = [letter * 3000 + "ene" for letter in "abdefgik"]
+    expected = [n.stem(word) for word in words]
+    start = threading.Barrier(len(words))
+
+    def stems(word: str) -> list[str]:
+        start.wait()
+        return [n.stem(word) for _ in range(20)]
+
+    with ThreadPoolExecutor(len(words)) as pool:
+        assert list(pool.map(stems, words)) == [[stem] * 20 for stem in expected]
