@@ -1,20 +1,14 @@
-"""`.env.example` means the same to honcho (which starts the processes) and to the settings classes."""
+"""`.env.example` holds valid settings (tests/security/test_supervision.py checks the processes get the same values)."""
 
 from __future__ import annotations
 
 from dotenv import dotenv_values
-from honcho.environ import parse
 
 from actions.settings import ActionSettings
 from api.settings import Settings
 from knowledge.settings import PROJECT_ROOT
 
 EXAMPLE = PROJECT_ROOT / ".env.example"
-
-
-def test_honcho_and_dotenv_read_every_value_alike() -> None:
-    """Honcho drops spaces and quotes from unquoted values, which garbled the advisor contact once."""
-    assert parse(EXAMPLE.read_text(encoding="utf-8")) == dotenv_values(EXAMPLE)
 
 
 def test_example_values_are_valid_settings() -> None:
