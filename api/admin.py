@@ -1,8 +1,9 @@
-"""Advisor accounts from the command line (run in the services environment):
+"""Advisor accounts and the audit log from the command line (run in the services environment):
 
-    python -m api.admin add-advisor NAME      password line, then the bearer token as the last line
-    python -m api.admin new-token NAME        a new bearer token as the last line (the old one stops working)
-    python -m api.admin new-password NAME     a new console password as the last line
+    python -m api.admin add-advisor NAME [--role admin]   password line, then the bearer token as the last line
+    python -m api.admin new-token NAME        a new bearer token as the last line (the old one and console sessions end)
+    python -m api.admin new-password NAME     a new console password as the last line (console sessions end)
+    python -m api.admin audit [--limit N]     the newest audit log entries, newest first
 
 Secrets are printed once and stored only as hashes.
 """
@@ -10,15 +11,17 @@ Secrets are printed once and stored only as hashes.
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 
 from api.settings import Settings
 from api.store.advisors import AdvisorExists, AdvisorStore, UnknownAdvisor
+from api.store.audit import AuditLog
 from api.store.database import make_engine, migrate, session_factory
+from api.store.models import ROLES, AuditEntry
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Run one command; 0 on success, 1 with a message on stderr otherwise."""
+def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m api.admin", description="Advisor accounts for ROP-veiviser")
     commands = parser.add_subparsers(dest="command", required=True)
     for name, text in (
@@ -26,25 +29,47 @@ def main(argv: list[str] | None = None) -> int:
         ("new-token", "replace an advisor's API token"),
         ("new-password", "replace an advisor's console password"),
     ):
-        commands.add_parser(name, help=text).add_argument("name", help="the advisor's login name")
-    args = parser.parse_args(argv)
-    name = args.name.strip()
-    if not name or len(name) > 80:
+        command = commands.add_parser(name, help=text)
+        command.add_argument("name", help="the advisor's login name")
+        if name == "add-advisor":
+            command.add_argument("--role", choices=ROLES, default="advisor", help="admin may also read the audit log")
+    audit = commands.add_parser("audit", help="print the newest audit log entries")
+    audit.add_argument("--limit", type=int, default=50, help="how many entries (default 50)")
+    return parser
+
+
+def _audit_line(entry: AuditEntry) -> str:
+    """One entry per line; the name is quoted, so a name tried with control characters cannot
+    play tricks on the terminal."""
+    case = f"sak {entry.case_id}" if entry.case_id is not None else ""
+    name = json.dumps(entry.name, ensure_ascii=False)
+    return f"{entry.at:%Y-%m-%d %H:%M:%S} UTC  {entry.action:<12}  {name}  {entry.address or '-'}  {case}".rstrip()
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run one command; 0 on success, 1 with a message on stderr otherwise."""
+    args = _parser().parse_args(argv)
+    name = args.name.strip() if args.command != "audit" else ""
+    if args.command != "audit" and not 0 < len(name) <= 80:
         print("Navnet må ha 1–80 tegn.", file=sys.stderr)
         return 1
     engine = make_engine(Settings().database_url)
     migrate(engine)
-    advisors = AdvisorStore(session_factory(engine))
+    sessions = session_factory(engine)
+    advisors = AdvisorStore(sessions)
     try:
         if args.command == "add-advisor":
-            password, token = advisors.add(name)
-            print(f"Rådgiver {name} er opprettet. Passord for konsollet (/advisor): {password}")
+            password, token = advisors.add(name, args.role)
+            print(f"Rådgiver {name} ({args.role}) er opprettet. Passord for konsollet (/advisor): {password}")
             print("API-nøkkel (vises bare nå):")
             print(token)
         elif args.command == "new-token":
             print(advisors.new_token(name))
-        else:
+        elif args.command == "new-password":
             print(advisors.new_password(name))
+        else:
+            for entry in AuditLog(sessions).recent(max(1, args.limit)):
+                print(_audit_line(entry))
     except AdvisorExists:
         print(f"Rådgiveren {name} finnes allerede.", file=sys.stderr)
         return 1

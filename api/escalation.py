@@ -25,8 +25,16 @@ EMERGENCY_HINT = "Ved akutt fare: ring 113, eller legevakt på 116 117."
 
 
 def message_out(message: Message) -> dict[str, Any]:
-    """A transcript line as the API and the live events show it."""
+    """A transcript line as the worker's channel shows it (without the advisor's account name)."""
     return {"id": message.id, "role": message.role, "text": message.text, "at": message.at.isoformat()}
+
+
+def console_message_out(message: Message) -> dict[str, Any]:
+    """A transcript line as the advisor console shows it: an advisor's line names who wrote it."""
+    line = message_out(message)
+    if message.role == "advisor":
+        line["advisor"] = message.advisor.name if message.advisor else None
+    return line
 
 
 def case_out(case: Case) -> dict[str, Any]:
@@ -39,7 +47,7 @@ def case_out(case: Case) -> dict[str, Any]:
         "reason": case.reason,
         "created_at": case.created_at.isoformat(),
         "closed_at": case.closed_at.isoformat() if case.closed_at else None,
-        "messages": [message_out(m) for m in case.messages],
+        "messages": [console_message_out(m) for m in case.messages],
     }
 
 
@@ -96,24 +104,26 @@ class Escalation:
     async def from_worker(self, case: Case, text: str) -> list[ChatMessage]:
         """Add the worker's (masked) message to the case; acknowledge it while nobody has taken it."""
         message = await run_in_threadpool(self._cases.add_message, case.id, "worker", text)
-        self._hub.publish(ADVISORS, {"type": "message", "case_id": case.id, "message": message_out(message)})
+        self._publish_line(case, message)
         if case.status != "waiting":
             return []
         when = "snart" if self._hours.is_open(self._clock()) else self._hours.describe_next(self._clock())
         return [ChatMessage(text=f"Meldingen er lagt til saken din. En rådgiver svarer {when}.")]
 
-    async def reply(self, case: Case, text: str) -> Message:
-        """Store the advisor's reply and send it to the worker's channel."""
-        message = await run_in_threadpool(self._cases.add_message, case.id, "advisor", text)
+    async def reply(self, case: Case, text: str, advisor_id: int) -> Message:
+        """Store the advisor's reply (masked by the caller) with its author, show it to the other
+        consoles and send it to the worker's channel."""
+        message = await run_in_threadpool(self._cases.add_message, case.id, "advisor", text, advisor_id)
+        self._publish_line(case, message)
         await self._send(case, {"type": "advisor", "message": message_out(message)}, ChatMessage(text=text))
         return message
 
-    async def take(self, case_id: int, advisor_id: int) -> Case | None:
-        """An advisor opens a waiting case."""
-        case = await run_in_threadpool(self._cases.take, case_id, advisor_id)
-        if case is not None:
+    async def take(self, case_id: int, advisor_id: int) -> tuple[Case | None, bool]:
+        """An advisor opens a waiting case; True if this advisor got it."""
+        case, taken = await run_in_threadpool(self._cases.take, case_id, advisor_id)
+        if taken and case is not None:
             self._hub.publish(ADVISORS, {"type": "case", "case": case_out(case)})
-        return case
+        return case, taken
 
     async def close(self, case: Case) -> Case | None:
         """Close the case; the worker is told that the bot answers again."""
@@ -124,6 +134,10 @@ class Escalation:
             self._hub.publish(ADVISORS, {"type": "case", "case": case_out(closed)})
             await self._send(closed, {"type": "closed", "case_id": closed.id, "text": text}, ChatMessage(text=text))
         return closed
+
+    def _publish_line(self, case: Case, message: Message) -> None:
+        """A new transcript line for the consoles."""
+        self._hub.publish(ADVISORS, {"type": "message", "case_id": case.id, "message": console_message_out(message)})
 
     async def _send(self, case: Case, event: dict[str, Any], message: ChatMessage) -> None:
         """To the widget's live stream, and to the case's channel if it has its own delivery."""

@@ -21,6 +21,7 @@ function logout() {
   sessionStorage.removeItem("advisor-token");
   state.token = null;
   $("console").hidden = true;
+  $("logout").hidden = true;
   $("login").hidden = false;
 }
 
@@ -56,7 +57,8 @@ function renderCase() {
   transcript.replaceChildren(...c.messages.map((m) => {
     const item = document.createElement("li");
     item.className = `role-${m.role}`;
-    item.textContent = `${ROLE[m.role] || m.role} (${time(m.at)}): ${m.text}`;
+    const who = m.advisor ? `${ROLE[m.role]} ${m.advisor}` : ROLE[m.role] || m.role;
+    item.textContent = `${who} (${time(m.at)}): ${m.text}`;
     return item;
   }));
   transcript.scrollTop = transcript.scrollHeight;
@@ -66,6 +68,7 @@ function renderCase() {
 
 async function openCase(id) {
   state.current = id;
+  $("case-error").textContent = "";
   const c = state.cases.get(id);
   if (c && c.status === "waiting") state.cases.set(id, await api(`/api/advisor/cases/${id}/take`, { method: "POST" }));
   else state.cases.set(id, await api(`/api/advisor/cases/${id}`));
@@ -121,6 +124,7 @@ async function listen() {
 async function start() {
   $("login").hidden = true;
   $("console").hidden = false;
+  $("logout").hidden = false;
   $("who").textContent = sessionStorage.getItem("advisor-name") || "";
   await loadQueue();
   listen();
@@ -134,7 +138,10 @@ $("login").addEventListener("submit", async (event) => {
     headers: { "Content-Type": "application/json" },
     body: JSON.stringify({ name: form.get("name"), password: form.get("password") }),
   });
-  if (!response.ok) { $("login-error").textContent = "Feil navn eller passord."; return; }
+  if (!response.ok) {
+    $("login-error").textContent = response.status === 429 ? (await response.json()).detail : "Feil navn eller passord.";
+    return;
+  }
   const session = await response.json();
   state.token = session.token;
   sessionStorage.setItem("advisor-token", session.token);
@@ -158,6 +165,15 @@ $("close").addEventListener("click", async () => {
   state.cases.set(state.current, await api(`/api/advisor/cases/${state.current}/close`, { method: "POST" }));
   renderQueue();
   renderCase();
+});
+
+// A refused reply or close (another advisor's case) is explained, not silently dropped.
+window.addEventListener("unhandledrejection", (event) => { $("case-error").textContent = event.reason.message; });
+
+// Ends the advisor's sessions on the server too, so a copied token stops working.
+$("logout").addEventListener("click", async () => {
+  await fetch("/api/advisor/logout", { method: "POST", headers: { Authorization: `Bearer ${state.token}` } }).catch(() => {});
+  logout();
 });
 
 if (state.token) start().catch(logout);

@@ -6,10 +6,10 @@ import hashlib
 import hmac
 import secrets
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from api.store.models import Advisor
+from api.store.models import ROLES, Advisor
 
 _SCRYPT = {"n": 2**14, "r": 8, "p": 1}
 
@@ -46,13 +46,16 @@ class AdvisorStore:
     def __init__(self, sessions: sessionmaker[Session]) -> None:
         self._sessions = sessions
 
-    def add(self, name: str) -> tuple[str, str]:
-        """Register an advisor; returns (password, token), which are not stored in clear."""
+    def add(self, name: str, role: str = "advisor") -> tuple[str, str]:
+        """Register an advisor (role advisor or admin); returns (password, token), which are not stored in clear."""
+        if role not in ROLES:
+            raise ValueError(f"unknown role {role!r}")
         password, token = secrets.token_urlsafe(12), secrets.token_urlsafe(32)
         with self._sessions() as session, session.begin():
             if session.scalars(select(Advisor).where(Advisor.name == name)).first() is not None:
                 raise AdvisorExists(name)
-            session.add(Advisor(name=name, token_hash=token_hash(token), password_hash=password_hash(password)))
+            advisor = Advisor(name=name, token_hash=token_hash(token), password_hash=password_hash(password), role=role)
+            session.add(advisor)
         return password, token
 
     def by_token(self, token: str) -> Advisor | None:
@@ -75,21 +78,27 @@ class AdvisorStore:
             return session.get(Advisor, advisor_id)
 
     def new_token(self, name: str) -> str:
-        """Replace the advisor's API token; the old one stops working."""
+        """Replace the advisor's API token; the old one and every console session stop working."""
         token = secrets.token_urlsafe(32)
-        self._update(name, token_hash=token_hash(token))
+        self._update(Advisor.name == name, token_hash=token_hash(token))
         return token
 
     def new_password(self, name: str) -> str:
-        """Replace the advisor's console password."""
+        """Replace the advisor's console password; every console session ends."""
         password = secrets.token_urlsafe(12)
-        self._update(name, password_hash=password_hash(password))
+        self._update(Advisor.name == name, password_hash=password_hash(password))
         return password
 
-    def _update(self, name: str, **values: str) -> None:
+    def end_sessions(self, advisor_id: int) -> None:
+        """End every console session of the advisor (log-out)."""
+        self._update(Advisor.id == advisor_id)
+
+    def _update(self, which: ColumnElement[bool], **values: str) -> None:
+        """Change the advisor's credentials; sessions signed before no longer match its session version."""
         with self._sessions() as session, session.begin():
-            advisor = session.scalars(select(Advisor).where(Advisor.name == name)).first()
+            advisor = session.scalars(select(Advisor).where(which)).first()
             if advisor is None:
-                raise UnknownAdvisor(name)
+                raise UnknownAdvisor
             for key, value in values.items():
                 setattr(advisor, key, value)
+            advisor.session_version += 1

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
-from api.store.models import Case, Message, utcnow
+from api.store.models import Advisor, Case, Message, utcnow
 
 ACTIVE = ("waiting", "open")
 STATUSES = (*ACTIVE, "closed")
@@ -53,10 +53,11 @@ class CaseStore:
             session.add(case)
         return case, True
 
-    def add_message(self, case_id: int, role: str, text: str) -> Message:
-        """Append one line to a case's transcript."""
+    def add_message(self, case_id: int, role: str, text: str, advisor_id: int | None = None) -> Message:
+        """Append one line to a case's transcript (an advisor's line names its advisor)."""
         with self._sessions() as session, session.begin():
-            message = Message(case_id=case_id, role=role, text=text)
+            advisor = session.get(Advisor, advisor_id) if advisor_id is not None else None
+            message = Message(case_id=case_id, role=role, text=text, advisor=advisor)
             session.add(message)
         return message
 
@@ -71,13 +72,13 @@ class CaseStore:
             query = select(Case).where(Case.status.in_(statuses)).options(selectinload(Case.messages))
             return list(session.scalars(query.order_by(Case.created_at, Case.id)))
 
-    def take(self, case_id: int, advisor_id: int) -> Case | None:
-        """An advisor opens a waiting case (an open or closed one keeps its state)."""
+    def take(self, case_id: int, advisor_id: int) -> tuple[Case | None, bool]:
+        """An advisor opens a waiting case (an open or closed one keeps its state and advisor);
+        True if this advisor got it. One conditional update, so of two at once only one gets it."""
         with self._sessions() as session, session.begin():
-            case = session.get(Case, case_id)
-            if case is not None and case.status == "waiting":
-                case.status, case.advisor_id = "open", advisor_id
-        return self.get(case_id)
+            query = update(Case).where(Case.id == case_id, Case.status == "waiting")
+            taken = session.execute(query.values(status="open", advisor_id=advisor_id).returning(Case.id)).first()
+        return self.get(case_id), taken is not None
 
     def close(self, case_id: int) -> Case | None:
         """Close a case: the bot answers the sender again."""

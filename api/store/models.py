@@ -36,8 +36,13 @@ class Base(DeclarativeBase):
     type_annotation_map = {datetime: UTCDateTime}
 
 
+ROLES = ("advisor", "admin")
+
+
 class Advisor(Base):
-    """A human advisor; the API token and console password are stored as hashes only."""
+    """A human advisor; the API token and console password are stored as hashes only. An admin
+    may also close or answer cases others took and read the audit log. Console sessions carry
+    `session_version`; raising it ends them all (new password, new token, log-out)."""
 
     __tablename__ = "advisors"
 
@@ -45,7 +50,14 @@ class Advisor(Base):
     name: Mapped[str] = mapped_column(String(80), unique=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     password_hash: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(16), default="advisor", server_default="advisor")
+    session_version: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    @property
+    def is_admin(self) -> bool:
+        """Whether the advisor has the admin role."""
+        return self.role == "admin"
 
 
 class Case(Base):
@@ -66,7 +78,8 @@ class Case(Base):
 
 
 class Message(Base):
-    """One line of a case's transcript: role is worker, bot, advisor or system."""
+    """One line of a case's transcript: role is worker, bot, advisor or system; an advisor's line
+    names the advisor who wrote it (always loaded with the line)."""
 
     __tablename__ = "messages"
 
@@ -74,8 +87,26 @@ class Message(Base):
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
     role: Mapped[str] = mapped_column(String(16))
     text: Mapped[str] = mapped_column(Text)
+    advisor_id: Mapped[int | None] = mapped_column(ForeignKey("advisors.id"), default=None)
     at: Mapped[datetime] = mapped_column(default=utcnow)
     case: Mapped[Case] = relationship(back_populates="messages")
+    advisor: Mapped[Advisor | None] = relationship(lazy="joined")
+
+
+class AuditEntry(Base):
+    """Who did what to which case, and failed log-ins (the name tried and the client address;
+    never the password tried)."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    action: Mapped[str] = mapped_column(String(32))
+    name: Mapped[str] = mapped_column(String(80))
+    advisor_id: Mapped[int | None] = mapped_column(ForeignKey("advisors.id"), default=None)
+    address: Mapped[str | None] = mapped_column(String(64), default=None)
+    # Not a foreign key: the log outlives cases deleted for retention.
+    case_id: Mapped[int | None] = mapped_column(default=None)
 
 
 class Feedback(Base):
