@@ -80,17 +80,17 @@ $(MODEL): $(RASA_INPUTS) $(RASA_VENV)/.installed
 	$(RASA) train $(RASA_DATA) --skip-validation --out models --fixed-model-name rop-veiviser
 	touch $@
 
-run: install index train ## Build whatever is missing, then start Rasa, actions and gateway (Ctrl-C stops)
+run: install index train ## Build what is missing, start Rasa, actions and gateway, restart any that dies (Ctrl-C stops)
 	@echo "==> http://127.0.0.1:8000  (Rasa 127.0.0.1:5005, actions 127.0.0.1:5055)"
-	$(VENV)/bin/honcho start -f Procfile -e .env
+	$(PY) scripts/supervise.py --procfile Procfile --env-file .env
 
-test: install index train ## Validate Rasa data, run the test stories, unit tests and the end-to-end test
+test: install index train lint ## Lint, validate Rasa data, run the test stories, unit, attack and end-to-end tests
 	$(RASA) data validate $(RASA_DATA)
 	$(RASA) test core --model $(MODEL) --stories tests/stories --fail-on-prediction-errors --out var/rasa-test
 	$(PY) -m pytest
 
-eval: install index ## Print retrieval, referral, crisis and NLU quality (held-out sets; NLU 5-fold CV, ~50 min)
-	$(PY) scripts/evaluate.py
+eval: install index ## Print retrieval, referral, crisis, masking and NLU quality (held-out and field sets; NLU CV ~50 min)
+	$(PY) scripts/evaluate.py --shared $(SHARED)
 	$(MAKE) eval-nlu
 
 eval-nlu: install ## NLU 5-fold cross-validation: intent and entity reports (~50 min on 2 cores)
@@ -101,8 +101,9 @@ eval-nlu: install ## NLU 5-fold cross-validation: intent and entity reports (~50
 bench: install index train ## Start the stack on test ports and print start-up and turn latencies
 	$(PY) scripts/bench.py
 
-lint: $(VENV)/.installed ## Ruff and mypy
+lint: $(VENV)/.installed ## Ruff (lint and format) and mypy --strict
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
 
 models: install ## Rebuild word vectors, encoder, spaCy pipeline, NLU domain terms and name lists from $(SHARED)/corpora (about 1 h)

@@ -18,6 +18,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.crisis import ADVISOR_BUTTON
 from actions.factories import default_engine
+from contract.payloads import is_payload
 from knowledge.engine import Answer, Answerer
 
 SOURCES_SHOWN = 3
@@ -37,7 +38,7 @@ class ActionAnswerQuestion(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         question = tracker.latest_message.get("text") or ""
-        if question.startswith("/"):  # a button payload carries no question to look up
+        if is_payload(question):  # a button payload carries no question to look up
             question = ""
         answer, asked = self._ask(question, tracker.get_slot("last_question"))
         if answer.reason == "crisis" and answer.short_answer:

@@ -10,9 +10,10 @@ from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.factories import default_safety
+from contract.payloads import ADVISOR_TITLE, REQUEST_ADVISOR
 from knowledge.safety import SafetyRules
 
-ADVISOR_BUTTON = {"title": "Snakk med en rådgiver", "payload": "/request_advisor"}
+ADVISOR_BUTTON = {"title": ADVISOR_TITLE, "payload": REQUEST_ADVISOR}
 
 
 class ActionRespondCrisis(Action):

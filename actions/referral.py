@@ -16,20 +16,21 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.factories import default_referral
+from contract.payloads import REFERRAL_DETAILS, RESTART_REFERRAL, correct_referral, inform, is_payload
 from knowledge.referral import Cited, Referral, ReferralEngine
 
-DETAILS = ("severity", "duration")
+DETAILS = REFERRAL_DETAILS
 FOLLOW_UP_BUTTONS = [
-    {"title": "Endre alvorlighet", "payload": '/correct_referral{"referral_slot": "severity"}'},
-    {"title": "Endre varighet", "payload": '/correct_referral{"referral_slot": "duration"}'},
-    {"title": "Start på nytt", "payload": "/restart_referral"},
+    {"title": "Endre alvorlighet", "payload": correct_referral("severity")},
+    {"title": "Endre varighet", "payload": correct_referral("duration")},
+    {"title": "Start på nytt", "payload": RESTART_REFERRAL},
 ]
 
 
 def _typed_text(tracker: Tracker) -> str:
     """The user's words, or "" for a button payload."""
     text = str(tracker.latest_message.get("text") or "")
-    return "" if text.startswith("/") else text
+    return "" if is_payload(text) else text
 
 
 class ActionStartReferral(Action):
@@ -70,7 +71,7 @@ class ValidateReferralForm(FormValidationAction):
     ) -> dict[str, Any]:
         """Keep the description and fill severity and duration where it states them."""
         text = str(value or "").strip()
-        if not text or text.startswith("/"):
+        if not text or is_payload(text):
             return {"person_description": None}
         result = self._referral.suggest(text)
         return {"person_description": text, **_details(result)}
@@ -107,10 +108,7 @@ class _ActionAskDetail(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         question = self._referral.questions[self.slot]
-        buttons = [
-            {"title": title, "payload": f'/inform{{"{self.slot}": "{value}"}}'}
-            for value, title in question.options.items()
-        ]
+        buttons = [{"title": title, "payload": inform(self.slot, value)} for value, title in question.options.items()]
         dispatcher.utter_message(text=question.text, buttons=buttons)
         return []
 

@@ -1,68 +1,151 @@
 """One chat turn, the same for every channel (widget, Teams).
 
-Order matters: personal data is masked first, so neither Rasa's tracker store, the case
-database nor a log line ever holds it; an emergency is answered next, whatever state the
-dialogue or a case is in; a sender with an open case talks to the advisor, not the bot.
+Order matters. Personal data is masked first, so neither Rasa's tracker store, the case
+database nor a log line ever holds it; only the exact payloads of the project's own buttons
+skip masking, since they carry no words. The crisis check comes next, before rate limits and
+before any upstream call: an emergency is answered by the gateway itself, whatever state
+Rasa, the dialogue or a case is in. A sender with an open case talks to the advisor, not the bot.
 """
 
 from __future__ import annotations
 
-import json
+import asyncio
 import logging
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from fastapi.concurrency import run_in_threadpool
 
+from api.advisor_request import wants_advisor
 from api.escalation import Escalation
 from api.privacy import Masker
 from api.schemas import ChatMessage
 from api.upstream import ADVISOR_BUTTON, RasaGateway, UpstreamUnavailable
-from knowledge.safety import SafetyRules
+from contract import payloads
+from knowledge.safety import Crisis, SafetyRules
 
 logger = logging.getLogger(__name__)
-REQUEST_ADVISOR = "/request_advisor"
 # What every channel tells the worker when Rasa is down or messages come too fast.
 UNAVAILABLE = "Samtaletjenesten er ikke tilgjengelig akkurat nå. Prøv igjen om litt."
 TOO_FAST = "Du sender meldinger veldig fort. Vent litt og prøv igjen."
+BOT_DOWN_NOTE = "Boten var utilgjengelig; samtalen før overføringen mangler."
+
+
+class TooFast(Exception):
+    """The sender, its address or the gateway is over its rate limit; `wait` is in seconds."""
+
+    def __init__(self, wait: int) -> None:
+        super().__init__(f"rate limited for {wait} s")
+        self.wait = wait
+
+
+@dataclass(frozen=True)
+class Incoming:
+    """A user message after screening: masked words (or an allowed button payload) and the
+    crisis verdict."""
+
+    text: str
+    button: bool
+    crisis: Crisis | None
+
+
+@dataclass(frozen=True)
+class Replies:
+    """What the assistant answers to one message, and the message as it was kept (masked;
+    None for a button) so a client can keep the masked text instead of the typed one."""
+
+    messages: list[ChatMessage]
+    stored: str | None
 
 
 class Conversation:
     """Runs a user message through masking, the crisis check, a case or Rasa."""
 
-    def __init__(self, gateway: RasaGateway, safety: SafetyRules, masker: Masker, escalation: Escalation) -> None:
+    def __init__(
+        self,
+        gateway: RasaGateway,
+        safety: SafetyRules,
+        masker: Masker,
+        escalation: Escalation,
+        buttons: payloads.ButtonPayloads,
+    ) -> None:
         self._gateway = gateway
         self._safety = safety
         self._masker = masker
         self._escalation = escalation
+        self._buttons = buttons
+        self._background: set[asyncio.Task[Any]] = set()
 
-    async def handle(
-        self, sender: str, text: str, channel: str = "web", conversation: dict[str, Any] | None = None
-    ) -> list[ChatMessage]:
-        """The replies to one message; raises UpstreamUnavailable when only Rasa could answer."""
-        payload = text.startswith("/")
-        masked = text if payload else await run_in_threadpool(self._masker.mask, text)
-        crisis = None if payload else await run_in_threadpool(self._safety.crisis, masked)
+    async def screen(self, text: str) -> Incoming:
+        """Mask the words and check them for an emergency; no upstream service is asked."""
+        if self._buttons.allows(text):
+            return Incoming(text, button=True, crisis=None)
+        masked = payloads.as_words(await run_in_threadpool(self._masker.mask, text))
+        return Incoming(masked, button=False, crisis=await run_in_threadpool(self._safety.crisis, masked))
+
+    async def turn(
+        self,
+        sender: str,
+        text: str,
+        over_limit: Callable[[], int],
+        channel: str = "web",
+        conversation: dict[str, Any] | None = None,
+    ) -> Replies:
+        """The replies to one message. An emergency is answered even over the rate limit (then
+        nothing else is done with it); otherwise raises TooFast, or UpstreamUnavailable when only
+        Rasa could answer."""
+        incoming = await self.screen(text)
+        stored = None if incoming.button else incoming.text
+        wait = over_limit()
+        if incoming.crisis is not None:
+            return Replies(await self._emergency(sender, incoming, forward=not wait), stored)
+        if wait:
+            raise TooFast(wait)
+        return Replies(await self._handle(sender, incoming, channel, conversation), stored)
+
+    async def _emergency(self, sender: str, incoming: Incoming, forward: bool) -> list[ChatMessage]:
+        """113 and 116 117 from the gateway itself; Rasa hears only the emergency's kind, in the
+        background, so a slow or dead Rasa cannot delay the answer."""
         emergency = ChatMessage(text=self._safety.message, buttons=[ADVISOR_BUTTON])
+        if not forward or incoming.crisis is None:
+            return [emergency]
+        try:
+            case = await self._escalation.active(sender)
+            if case is not None:
+                return [emergency, *await self._escalation.from_worker(case, incoming.text)]
+        except Exception:  # the case database must not stand between a worker and 113
+            logger.exception("emergency: the case could not be checked")
+            return [emergency]
+        task = asyncio.create_task(self._tell_rasa(sender, payloads.crisis(incoming.crisis.kind)))
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
+        return [emergency]
+
+    async def _tell_rasa(self, sender: str, message: str) -> None:
+        """Let the dialogue know (it ends a form and offers an advisor); its reply is not needed."""
+        try:
+            await self._gateway.send(sender, message)
+        except UpstreamUnavailable as error:
+            logger.warning("emergency not passed to Rasa: %s", error)
+
+    async def _handle(
+        self, sender: str, incoming: Incoming, channel: str, conversation: dict[str, Any] | None
+    ) -> list[ChatMessage]:
+        """An ordinary turn: to the open case, or through Rasa."""
         case = await self._escalation.active(sender)
         if case is not None:
-            replies = await self._escalation.from_worker(case, masked)
-            return [emergency, *replies] if crisis is not None else replies
-        if crisis is not None:
-            # Rasa hears the intent, not the words: the dialogue is interrupted and the tracker
-            # holds no more of the emergency than its kind.
-            message = "/crisis" + json.dumps({"crisis_kind": crisis.kind})
-        elif not payload and self._safety.clinical(masked):
-            message = "/clinical_question"  # doses and diagnoses go to the clinician, whatever NLU thinks
-        else:
-            message = masked
+            return await self._escalation.from_worker(case, incoming.text)
+        message = incoming.text
+        if not incoming.button and self._safety.clinical(incoming.text):
+            message = payloads.CLINICAL_QUESTION  # doses and diagnoses go to the clinician, whatever NLU thinks
         try:
             turn = await self._gateway.send(sender, message)
         except UpstreamUnavailable as error:
             logger.warning("chat unavailable: %s", error)
-            if crisis is not None:
-                return [emergency]
-            if message == REQUEST_ADVISOR:  # a human can still be reached when the bot is down
-                note = [("system", "Boten var utilgjengelig; samtalen før overføringen mangler.")]
+            asked = message == payloads.REQUEST_ADVISOR or (not incoming.button and wants_advisor(message))
+            if asked:  # a human can still be reached when the bot is down
+                note = [("system", BOT_DOWN_NOTE)]
                 return [await self._escalation.open(sender, channel, "asked", note, conversation)]
             raise
         if turn.handoff is None:

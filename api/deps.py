@@ -6,13 +6,18 @@ from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import Depends, HTTPException, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from api.conversation import Conversation
 from api.escalation import Escalation
 from api.hub import EventHub
-from api.limits import SenderRateLimit
+from api.identity import conversation_of
+from api.limits import RateLimit, TurnLimits
+from api.login_throttle import LoginThrottle
+from api.privacy import Masker
 from api.settings import Settings
 from api.store.advisors import AdvisorStore
+from api.store.audit import AuditLog
 from api.store.cases import CaseStore
 from api.teams.auth import ConnectorTokenVerifier
 from api.teams.bot import TeamsBot
@@ -41,6 +46,28 @@ def get_engine(request: Request) -> Answerer:
     return engine
 
 
+_conversation_bearer = HTTPBearer(
+    auto_error=False, description="The conversation token from POST /api/conversations", scheme_name="Conversation"
+)
+NO_CONVERSATION = "Samtalen mangler eller er utløpt. Start en ny samtale (POST /api/conversations)."
+
+
+def current_conversation(
+    request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_conversation_bearer)]
+) -> str:
+    """The conversation id the bearer token was issued for, or 401: the client never names it."""
+    settings: Settings = request.app.state.settings
+    conversation_id = conversation_of(settings.secret_key, credentials.credentials) if credentials else None
+    if conversation_id is None:
+        raise HTTPException(status_code=401, detail=NO_CONVERSATION, headers={"WWW-Authenticate": "Bearer"})
+    return conversation_id
+
+
+def client_address(request: Request) -> str:
+    """The caller's address, for per-address limits (behind a proxy, uvicorn's --proxy-headers)."""
+    return request.client.host if request.client else "unknown"
+
+
 def get_teams(request: Request) -> tuple[TeamsBot, ConnectorTokenVerifier]:
     """The Teams bot and its token verifier, or 404 where no app registration is configured."""
     teams: TeamsBot | None = request.app.state.teams
@@ -58,6 +85,12 @@ ConversationDep = Annotated[Conversation, Depends(_state("conversation"))]
 EscalationDep = Annotated[Escalation, Depends(_state("escalation"))]
 CasesDep = Annotated[CaseStore, Depends(_state("cases"))]
 AdvisorsDep = Annotated[AdvisorStore, Depends(_state("advisors"))]
+AuditDep = Annotated[AuditLog, Depends(_state("audit"))]
+LoginThrottleDep = Annotated[LoginThrottle, Depends(_state("login_throttle"))]
+MaskerDep = Annotated[Masker, Depends(_state("masker"))]
 HubDep = Annotated[EventHub, Depends(_state("hub"))]
-LimiterDep = Annotated[SenderRateLimit, Depends(_state("limiter"))]
+LimitsDep = Annotated[TurnLimits, Depends(_state("limits"))]
+StartLimitDep = Annotated[RateLimit, Depends(_state("start_limit"))]
+ConversationIdDep = Annotated[str, Depends(current_conversation)]
+AddressDep = Annotated[str, Depends(client_address)]
 TeamsDep = Annotated[tuple[TeamsBot, ConnectorTokenVerifier], Depends(get_teams)]

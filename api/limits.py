@@ -1,4 +1,4 @@
-"""Refuse oversized request bodies before they are read."""
+"""Refuse oversized request bodies before they are read, and senders that send too fast."""
 
 from __future__ import annotations
 
@@ -47,8 +47,9 @@ class BodySizeLimit:
         await self._app(scope, limited_receive, send)
 
 
-class SenderRateLimit:
-    """At most `per_minute` messages per sender in any 60 seconds (sliding window)."""
+class RateLimit:
+    """At most `per_minute` hits per key (a conversation, a client address, or one key for the
+    whole gateway) in any 60 seconds, as a sliding window."""
 
     WINDOW = 60.0
 
@@ -57,16 +58,35 @@ class SenderRateLimit:
         self._hits: dict[str, deque[float]] = {}
         self._lock = threading.Lock()
 
-    def hit(self, sender: str, now: float | None = None) -> int:
-        """Count a message; 0 if allowed, else the seconds to wait before the next one."""
+    def hit(self, key: str, now: float | None = None) -> int:
+        """Count a hit; 0 if allowed, else the seconds to wait before the next one."""
         now = time.monotonic() if now is None else now
         with self._lock:
-            hits = self._hits.setdefault(sender, deque())
+            hits = self._hits.setdefault(key, deque())
             while hits and hits[0] <= now - self.WINDOW:
                 hits.popleft()
             if len(hits) >= self._per_minute:
                 return max(1, math.ceil(hits[0] + self.WINDOW - now))
             hits.append(now)
-            if len(self._hits) > 10_000:  # forget idle senders so the table stays small
+            if len(self._hits) > 10_000:  # forget idle keys so the table stays small
                 self._hits = {s: h for s, h in self._hits.items() if h and h[-1] > now - self.WINDOW}
             return 0
+
+
+class TurnLimits:
+    """The limits one chat turn must pass: its conversation, its client address and the whole
+    gateway, so neither one flooding conversation nor many fresh ones can starve the others."""
+
+    OVERALL = "*"
+
+    def __init__(self, per_conversation: int, per_address: int, overall: int) -> None:
+        self._conversation = RateLimit(per_conversation)
+        self._address = RateLimit(per_address)
+        self._overall = RateLimit(overall)
+
+    def hit(self, sender: str, address: str | None = None) -> int:
+        """0 if the turn may go on, else the seconds to wait (the longest of the limits hit)."""
+        waits = [self._conversation.hit(sender), self._overall.hit(self.OVERALL)]
+        if address is not None:
+            waits.append(self._address.hit(address))
+        return max(waits)

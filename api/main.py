@@ -14,6 +14,7 @@ from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.staticfiles import StaticFiles
 
 from api.errors import install_error_handlers
+from api.headers import SecurityHeaders
 from api.limits import BodySizeLimit
 from api.routes import advisor, ask, chat, health, pages, referral, teams
 from api.settings import Settings
@@ -62,6 +63,7 @@ def create_app(settings: Settings | None = None, engine: Answerer | None = None)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     # The widget bundle shrinks to about a quarter; server-sent events are never compressed.
     app.add_middleware(GZipMiddleware, minimum_size=1024)
+    app.add_middleware(SecurityHeaders, frame_ancestors=settings.cors_origins)
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,

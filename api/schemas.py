@@ -7,13 +7,19 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
-SENDER_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 MAX_TEXT_CHARS = 5000
+INVALID_TEXT = "Teksten har ugyldige tegn. Skriv den på nytt."
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Half of a UTF-16 pair, which JSON can smuggle in as "\ud800": no UTF-8 encoder (spaCy, the
+# database, a log file) accepts it.
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 
 def clean_text(value: str) -> str:
-    """Trim and drop control characters; refuse empty and over-long text in Norwegian."""
+    """Trim and drop control characters; refuse invalid, empty and over-long text in Norwegian.
+    (Fields with a length limit get pydantic's `string_unicode` error for a surrogate instead.)"""
+    if _SURROGATE.search(value):
+        raise ValueError(INVALID_TEXT)
     value = _CONTROL.sub("", value).strip()
     if not value:
         raise ValueError("Meldingen er tom. Skriv et spørsmål.")
@@ -22,25 +28,25 @@ def clean_text(value: str) -> str:
     return value
 
 
-def _check_sender(value: str) -> str:
-    if not SENDER_PATTERN.match(value):
-        raise ValueError("Ugyldig avsender-ID. Bruk 1–64 tegn: bokstavene a–z, tall, bindestrek eller understrek.")
-    return value
-
-
 UserText = Annotated[str, Field(strict=True), AfterValidator(clean_text)]
-SenderId = Annotated[str, Field(strict=True), AfterValidator(_check_sender)]
 
 
 class _Body(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
-class ChatRequest(_Body):
-    """One user message to the assistant."""
+class NewConversation(BaseModel):
+    """A web conversation's identity: send `token` as `Authorization: Bearer <token>`."""
 
-    sender: SenderId = Field(description="Stable id of the conversation, e.g. a random id kept by the widget.")
-    message: UserText = Field(description="The user's text, or a button payload such as `/request_advisor`.")
+    conversation_id: str
+    token: str
+    expires_at: int = Field(description="Unix seconds; after that, start a new conversation.")
+
+
+class ChatRequest(_Body):
+    """One user message; the conversation is the one the bearer token was issued for."""
+
+    message: UserText = Field(description="The user's text, or the payload of a button the assistant sent.")
 
 
 class Button(BaseModel):
@@ -74,6 +80,9 @@ class ChatResponse(BaseModel):
     """The bot's replies to one user message, in order."""
 
     messages: list[ChatMessage]
+    stored: str | None = Field(
+        default=None, description="The message as it was kept, names and numbers masked; absent for a button."
+    )
 
 
 class AskRequest(_Body):

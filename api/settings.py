@@ -23,6 +23,7 @@ class Settings(KnowledgeSettings):
     rasa_url: str = "http://127.0.0.1:5005"
     rasa_token: str = DEV_TOKEN
     actions_url: str = "http://127.0.0.1:5055"
+    # Other sites that embed the widget: allowed to call the API and to frame the pages.
     cors_origins: list[str] = []
     max_body_bytes: int = 64_000
     upstream_timeout_seconds: float = 30.0
@@ -40,8 +41,14 @@ class Settings(KnowledgeSettings):
     advisor_holidays_open: bool = False
     # Given names and surnames for masking names typed in lower case (scripts/build_name_lists.py).
     names_file: Path = PROJECT_ROOT / "knowledge" / "models" / "names" / "names.json"
-    # Messages one sender may send per minute before getting a polite "wait a little".
+    # Messages one conversation may send per minute before getting a polite "wait a little";
+    # one client address (a municipality's NAT holds many workers) and the whole gateway.
     chat_messages_per_minute: int = 20
+    address_messages_per_minute: int = 600
+    overall_messages_per_minute: int = 6000
+    # New web conversations one client address may start per minute, and how long one lasts.
+    conversations_per_minute: int = 30
+    conversation_hours: int = 24
     # Microsoft Teams through an Azure Bot (single-tenant app registration); off while the app id
     # is empty. The URLs are Microsoft's; tests point them at a local stand-in.
     microsoft_app_id: str = ""

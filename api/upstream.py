@@ -9,9 +9,10 @@ from typing import Any
 import httpx
 
 from api.schemas import Button, ChatMessage, SourceOut
+from contract.payloads import ADVISOR_TITLE, REQUEST_ADVISOR, intent_of, is_payload
 
 READY_CACHE_SECONDS = 2.0  # a healthy answer is trusted this long; failures are re-checked at once
-ADVISOR_BUTTON = Button(title="Snakk med en rådgiver", payload="/request_advisor")
+ADVISOR_BUTTON = Button(title=ADVISOR_TITLE, payload=REQUEST_ADVISOR)
 NO_REPLY = ChatMessage(
     text="Beklager, jeg fikk ikke til å svare på dette nå. Prøv igjen, eller snakk med en rådgiver.",
     buttons=[ADVISOR_BUTTON],
@@ -126,8 +127,8 @@ def transcript_lines(events: list[dict[str, Any]]) -> list[tuple[str, str]]:
             buttons = (event.get("data") or {}).get("buttons") or []
             offered = {b.get("payload", ""): b.get("title", "") for b in buttons if isinstance(b, dict)}
         elif event.get("event") == "user" and text:
-            if text.startswith("/"):
-                intent = text[1:].split("{", 1)[0]
+            if is_payload(text):
+                intent = intent_of(text)
                 text = f"[{offered[text]}]" if text in offered else PAYLOAD_LABELS.get(intent, f"[valg: {intent}]")
             lines.append(("worker", text))
     return lines

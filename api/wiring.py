@@ -11,33 +11,41 @@ from sqlalchemy import Engine
 from api.conversation import Conversation
 from api.escalation import Escalation
 from api.hub import EventHub
-from api.limits import SenderRateLimit
+from api.limits import RateLimit, TurnLimits
+from api.login_throttle import LoginThrottle
 from api.privacy import Masker, NameLexicon, any_of, spacy_name_finder
 from api.settings import Settings
 from api.store.advisors import AdvisorStore
+from api.store.audit import AuditLog
 from api.store.cases import CaseStore
 from api.store.database import make_engine, migrate, session_factory
 from api.teams.auth import ConnectorTokenVerifier
 from api.teams.bot import CHANNEL, TeamsBot
 from api.teams.connector import Connector
 from api.upstream import RasaGateway
+from contract.payloads import ButtonPayloads
 from knowledge.loaders import load_spacy
 
 
 def wire_chat(state: Any, settings: Settings, client: httpx.AsyncClient) -> Engine:
-    """Create the chat services on `state` (which already holds `safety`); returns the database
+    """Create the chat services on `state` (which already holds `safety` and `referral`); returns the database
     engine for the caller to dispose. Blocking (migrations, spaCy): run in a thread."""
     database = make_engine(settings.database_url)
     migrate(database)
     sessions = session_factory(database)
     state.cases, state.advisors = CaseStore(sessions), AdvisorStore(sessions)
+    state.audit, state.login_throttle = AuditLog(sessions), LoginThrottle.default()
     state.hub = EventHub()
-    state.limiter = SenderRateLimit(settings.chat_messages_per_minute)
+    state.limits = TurnLimits(
+        settings.chat_messages_per_minute, settings.address_messages_per_minute, settings.overall_messages_per_minute
+    )
+    state.start_limit = RateLimit(settings.conversations_per_minute)
     state.escalation = Escalation(state.cases, state.hub, settings.opening_hours())
     names = NameLexicon.load(settings.names_file)
     state.masker = Masker(any_of(spacy_name_finder(load_spacy(settings.spacy_model)), names.find))
     state.gateway = RasaGateway(client, settings.rasa_url, settings.rasa_token, settings.actions_url)
-    state.conversation = Conversation(state.gateway, state.safety, state.masker, state.escalation)
+    state.buttons = ButtonPayloads({slot: q.options for slot, q in state.referral.questions.items()})
+    state.conversation = Conversation(state.gateway, state.safety, state.masker, state.escalation, state.buttons)
     state.teams, state.teams_verifier = None, None
     if settings.teams_enabled:
         wire_teams(state, settings, client)
@@ -48,7 +56,9 @@ def wire_teams(state: Any, settings: Settings, client: httpx.AsyncClient) -> Non
     """The Teams channel: verifier for incoming activities, connector for replies, and the
     delivery of advisor replies to Teams conversations."""
     connector = Connector(client, settings.microsoft_app_id, settings.microsoft_app_password, settings.teams_token_url)
-    state.teams = TeamsBot(state.conversation, connector, state.limiter, settings.microsoft_app_tenant_id)
+    state.teams = TeamsBot(
+        state.conversation, connector, state.limits, settings.microsoft_app_tenant_id, settings.secret_key
+    )
     state.teams_verifier = ConnectorTokenVerifier(
         client, settings.microsoft_app_id, settings.botframework_openid_url, settings.botframework_issuer
     )

@@ -82,7 +82,7 @@ def _widget(stack: Stack, samples: int) -> dict[str, list[float]]:
             results["round_trip"].append(_round_trip(page, MESSAGES[i % 4]))
             _round_trip(page, "Kan jeg få snakke med en rådgiver?")
             page.locator("deep-chat #messages").get_by_text("Saken din (nr.").wait_for()
-            sender = page.evaluate("window.ropVeiviser.sender")
+            sender = page.evaluate("window.ropVeiviser.conversation()")
             [case] = [c for c in stack.api.get("/api/advisor/cases", headers=headers).json() if c["sender"] == sender]
             text = f"Rådgiversvar {i}"
             started = time.perf_counter()

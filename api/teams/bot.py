@@ -8,15 +8,15 @@ bot's own account; no user name or e-mail.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from dataclasses import dataclass
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from api.conversation import TOO_FAST, UNAVAILABLE, Conversation
-from api.limits import SenderRateLimit
+from api.conversation import TOO_FAST, UNAVAILABLE, Conversation, TooFast
+from api.identity import teams_pseudonym
+from api.limits import TurnLimits
 from api.schemas import ChatMessage, clean_text
 from api.store.models import Case
 from api.teams.cards import FEEDBACK, activity_for, user_text
@@ -77,10 +77,10 @@ class InvokeResponse:
     body: dict[str, Any]
 
 
-def sender_for(activity: Activity) -> str:
-    """A stable pseudonym for this user in this conversation (Teams ids are not stored)."""
-    key = f"{activity.conversation.id}\n{activity.from_.aad_object_id or activity.from_.id}"
-    return "teams-" + hashlib.sha256(key.encode()).hexdigest()[:40]
+def sender_for(activity: Activity, secret: str) -> str:
+    """A stable pseudonym for this user in this conversation (Teams ids are not stored), keyed
+    with the server's secret so it cannot be computed from outside."""
+    return teams_pseudonym(secret, activity.conversation.id, activity.from_.aad_object_id or activity.from_.id)
 
 
 def reference_for(activity: Activity) -> dict[str, Any]:
@@ -97,12 +97,13 @@ class TeamsBot:
     """Answers Teams activities and delivers advisor replies to Teams conversations."""
 
     def __init__(
-        self, conversation: Conversation, connector: Connector, limiter: SenderRateLimit, tenant_id: str
+        self, conversation: Conversation, connector: Connector, limits: TurnLimits, tenant_id: str, secret: str
     ) -> None:
         self._conversation = conversation
         self._connector = connector
-        self._limiter = limiter
+        self._limits = limits
         self._tenant_id = tenant_id
+        self._secret = secret
 
     def from_our_tenant(self, activity: Activity) -> bool:
         """A single-tenant bot talks only to users of its own organisation."""
@@ -151,13 +152,15 @@ class TeamsBot:
         return InvokeResponse(501, {"error": f"invoke {activity.name!r} is not handled"})
 
     async def _turn(self, activity: Activity, text: str) -> None:
-        """One chat turn (masking, crisis check, case or Rasa) and its replies to Teams."""
-        sender = sender_for(activity)
-        if self._limiter.hit(sender):
-            await self._reply(activity, [ChatMessage(text=TOO_FAST)])
-            return
+        """One chat turn (masking, crisis check, rate limit, case or Rasa) and its replies to Teams."""
+        sender = sender_for(activity, self._secret)
         try:
-            replies = await self._conversation.handle(sender, text, CHANNEL, reference_for(activity))
+            turn = self._conversation.turn(
+                sender, text, lambda: self._limits.hit(sender), CHANNEL, reference_for(activity)
+            )
+            replies = (await turn).messages
+        except TooFast:
+            replies = [ChatMessage(text=TOO_FAST)]
         except UpstreamUnavailable:
             replies = [ChatMessage(text=UNAVAILABLE)]
         await self._reply(activity, replies)

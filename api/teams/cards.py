@@ -13,9 +13,10 @@ import re
 from typing import Any
 
 from api.schemas import Button, ChatMessage, SourceOut
+from contract.payloads import FEEDBACK_NEGATIVE, FEEDBACK_POSITIVE
 
 CARD_VERSION = "1.4"  # rendered by Teams on desktop, web and mobile
-FEEDBACK = {"like": "/feedback_positive", "dislike": "/feedback_negative"}
+FEEDBACK = {"like": FEEDBACK_POSITIVE, "dislike": FEEDBACK_NEGATIVE}
 _MENTION = re.compile(r"<at[^>]*>.*?</at>", re.IGNORECASE | re.DOTALL)
 _TAG = re.compile(r"<[^>]+>")
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import socket
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -60,7 +61,7 @@ def client_with_rasa(settings: Settings, engine: KnowledgeEngine) -> Callable[[R
             httpx.AsyncClient(transport=transport), settings.rasa_url, settings.rasa_token, settings.actions_url
         )
         app.state.conversation = Conversation(
-            app.state.gateway, app.state.safety, app.state.masker, app.state.escalation
+            app.state.gateway, app.state.safety, app.state.masker, app.state.escalation, app.state.buttons
         )
         return test_client
 
@@ -80,3 +81,24 @@ def healthy_rasa(replies: list[dict]) -> RasaHandler:
         return httpx.Response(200, json=replies)
 
     return handler
+
+
+def conversation_headers(client: TestClient, label: str = "w1") -> dict[str, str]:
+    """The Authorization header of the conversation a test calls `label`, started on first use."""
+    started: dict[str, dict[str, str]] = client.__dict__.setdefault("conversations", {})
+    if label not in started:
+        response = client.post("/api/conversations")
+        assert response.status_code == 201, response.text
+        started[label] = {"Authorization": f"Bearer {response.json()['token']}"}
+    return started[label]
+
+
+def conversation_id(client: TestClient, label: str = "w1") -> str:
+    """The gateway-issued id of the conversation `label` (the sender in Rasa and in cases)."""
+    token = conversation_headers(client, label)["Authorization"].removeprefix("Bearer ")
+    return token.split(".")[1]
+
+
+def chat(client: TestClient, message: Any, label: str = "w1") -> httpx.Response:
+    """One chat turn in the conversation `label`."""
+    return client.post("/api/chat", json={"message": message}, headers=conversation_headers(client, label))

@@ -10,7 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.upstream import transcript_lines
-from tests.api.conftest import healthy_rasa
+from tests.api.conftest import chat, conversation_headers, healthy_rasa
 
 SOURCE = {
     "id": "rop:x:1",
@@ -33,13 +33,14 @@ def test_rasa_text_buttons_and_sources_are_merged_into_messages(client_with_rasa
             "buttons": [{"title": "Snakk med en rådgiver", "payload": "/request_advisor"}],
         },
     ]
-    response = client_with_rasa(healthy_rasa(replies)).post("/api/chat", json={"sender": "w1", "message": "IP?"})
+    response = chat(client_with_rasa(healthy_rasa(replies)), "IP?", "w1")
     assert response.status_code == 200
     assert response.json() == {
         "messages": [
             {"text": "Dette sier retningslinjen:", "sources": [SOURCE]},
             {"text": "Noe mer?", "buttons": [{"title": "Snakk med en rådgiver", "payload": "/request_advisor"}]},
-        ]
+        ],
+        "stored": "IP?",
     }
 
 
@@ -51,46 +52,46 @@ def test_message_is_trimmed_before_it_reaches_rasa(client_with_rasa: Callable[..
             seen.append(json.loads(request.content))
         return healthy_rasa([])(request)
 
-    client_with_rasa(handler).post("/api/chat", json={"sender": "w1", "message": "  hei\x00  "})
-    assert seen == [{"sender": "w1", "message": "hei"}]
+    chat(client_with_rasa(handler), "  hei\x00  ", "w1")
+    assert [s["message"] for s in seen] == ["hei"]
 
 
 @pytest.mark.parametrize(
     ("body", "detail"),
     [
-        ({"sender": "w1", "message": ""}, "Meldingen er tom"),
-        ({"sender": "w1", "message": "   \n\t "}, "Meldingen er tom"),
-        ({"sender": "w1", "message": "x" * 5001}, "for lang"),
-        ({"sender": "w1", "message": 42}, "må være tekst"),
-        ({"sender": "w1", "message": ["hei"]}, "må være tekst"),
-        ({"sender": "w1"}, "«message» mangler"),
-        ({"sender": "w1 <script>", "message": "hei"}, "Ugyldig avsender-ID"),
-        ({"sender": "", "message": "hei"}, "Ugyldig avsender-ID"),
-        ({"sender": "æøå", "message": "hei"}, "Ugyldig avsender-ID"),
-        ({"sender": "w1", "message": "hei", "admin": True}, "Ukjent felt «admin»"),
+        ({"message": ""}, "Meldingen er tom"),
+        ({"message": "   \n\t "}, "Meldingen er tom"),
+        ({"message": "x" * 5001}, "for lang"),
+        ({"message": 42}, "må være tekst"),
+        ({"message": ["hei"]}, "må være tekst"),
+        ({}, "«message» mangler"),
+        ({"sender": "w1", "message": "hei"}, "Ukjent felt «sender»"),  # the client never names the conversation
+        ({"message": "hei", "admin": True}, "Ukjent felt «admin»"),
     ],
 )
 def test_bad_input_gets_422_with_norwegian_detail(client: TestClient, body: dict, detail: str) -> None:
-    response = client.post("/api/chat", json=body)
+    response = client.post("/api/chat", json=body, headers=conversation_headers(client))
     assert response.status_code == 422
     assert detail in response.json()["detail"]
 
 
 def test_message_of_exactly_5000_characters_is_accepted(client_with_rasa: Callable[..., TestClient]) -> None:
-    response = client_with_rasa(healthy_rasa([])).post("/api/chat", json={"sender": "w1", "message": "x" * 5000})
+    response = chat(client_with_rasa(healthy_rasa([])), "x" * 5000, "w1")
     assert response.status_code == 200
 
 
 def test_invalid_json_gets_400_in_norwegian(client: TestClient) -> None:
     response = client.post(
-        "/api/chat", content=b'{"sender": "w1", "message": ', headers={"content-type": "application/json"}
+        "/api/chat",
+        content=b'{"message": ',
+        headers={"content-type": "application/json", **conversation_headers(client)},
     )
     assert response.status_code == 400
     assert response.json() == {"detail": "Ugyldig JSON i forespørselen."}
 
 
 def test_json_that_is_not_an_object_gets_422(client: TestClient) -> None:
-    response = client.post("/api/chat", json=["hei"])
+    response = client.post("/api/chat", json=["hei"], headers=conversation_headers(client))
     assert response.status_code == 422 and "JSON-objekt" in response.json()["detail"]
 
 
@@ -104,7 +105,7 @@ def test_oversized_body_gets_413(client: TestClient) -> None:
 
 def test_rasa_down_gives_503_and_the_service_keeps_answering(client: TestClient) -> None:
     for _ in range(3):
-        response = client.post("/api/chat", json={"sender": "w1", "message": "hei"})
+        response = chat(client, "hei", "w1")
         assert response.status_code == 503
         assert "ikke tilgjengelig" in response.json()["detail"]
     assert client.post("/api/ask", json={"question": "Hvem har ansvaret for individuell plan?"}).status_code == 200
@@ -116,7 +117,7 @@ def test_action_server_down_gives_503_even_if_rasa_answers(client_with_rasa: Cal
             raise httpx.ConnectError("refused", request=request)
         return healthy_rasa([{"recipient_id": "w1", "text": "hei"}])(request)
 
-    response = client_with_rasa(handler).post("/api/chat", json={"sender": "w1", "message": "hei"})
+    response = chat(client_with_rasa(handler), "hei", "w1")
     assert response.status_code == 503
 
 
@@ -129,7 +130,7 @@ def test_silent_rasa_turn_gets_a_polite_norwegian_reply_with_advisor_button(
     client_with_rasa: Callable[..., TestClient],
 ) -> None:
     """Rasa answers [] when a custom action fails; the worker must not be left with nothing."""
-    response = client_with_rasa(healthy_rasa([])).post("/api/chat", json={"sender": "w1", "message": "hei"})
+    response = chat(client_with_rasa(healthy_rasa([])), "hei", "w1")
     assert response.status_code == 200
     [message] = response.json()["messages"]
     assert message["text"].startswith("Beklager") and message["buttons"][0]["payload"] == "/request_advisor"
@@ -137,12 +138,13 @@ def test_silent_rasa_turn_gets_a_polite_norwegian_reply_with_advisor_button(
 
 def test_streamed_body_without_length_is_cut_off_at_the_limit(client: TestClient) -> None:
     def chunks():  # type: ignore[no-untyped-def]
-        yield b'{"sender": "w1", "message": "'
+        yield b'{"message": "'
         for _ in range(100):
             yield b"x" * 1000
         yield b'"}'
 
-    response = client.post("/api/chat", content=chunks(), headers={"content-type": "application/json"})
+    headers = {"content-type": "application/json", **conversation_headers(client)}
+    response = client.post("/api/chat", content=chunks(), headers=headers)
     assert response.status_code == 413
     assert response.json() == {"detail": "Forespørselen er for stor."}
 
@@ -158,16 +160,16 @@ def test_emergency_and_dosing_questions_reach_rasa_as_intents_without_the_words(
         return healthy_rasa([{"recipient_id": "w1", "text": "Ring 113"}])(request)
 
     client = client_with_rasa(handler)
-    client.post("/api/chat", json={"sender": "w1", "message": "Han sier han skal ta livet sitt i kveld"})
-    client.post("/api/chat", json={"sender": "w1", "message": "Hvem lager kriseplanen?"})
-    client.post("/api/chat", json={"sender": "w1", "message": "Hvor mye metadon skal han ha?"})
-    assert seen[0] == {"sender": "w1", "message": '/crisis{"crisis_kind": "suicide"}'}
+    chat(client, "Han sier han skal ta livet sitt i kveld", "w1")
+    chat(client, "Hvem lager kriseplanen?", "w1")
+    chat(client, "Hvor mye metadon skal han ha?", "w1")
+    assert seen[0]["message"] == '/crisis{"crisis_kind": "suicide"}'
     assert seen[1]["message"] == "Hvem lager kriseplanen?"
     assert seen[2]["message"] == "/clinical_question"
 
 
 def test_emergency_is_answered_with_113_even_when_rasa_is_down(client: TestClient) -> None:
-    response = client.post("/api/chat", json={"sender": "w1", "message": "hun har tatt en overdose og puster ikke"})
+    response = chat(client, "hun har tatt en overdose og puster ikke", "w1")
     assert response.status_code == 200
     [message] = response.json()["messages"]
     assert "113" in message["text"] and "116 117" in message["text"]
@@ -175,7 +177,7 @@ def test_emergency_is_answered_with_113_even_when_rasa_is_down(client: TestClien
 
 
 def test_ordinary_message_while_rasa_is_down_is_still_503(client: TestClient) -> None:
-    response = client.post("/api/chat", json={"sender": "w1", "message": "Hvem har ansvar for IP?"})
+    response = chat(client, "Hvem har ansvar for IP?", "w1")
     assert response.status_code == 503
 
 

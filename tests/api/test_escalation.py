@@ -13,6 +13,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.escalation import Escalation
+from tests.api.conftest import chat, conversation_headers
 
 HANDOFF = [
     {"recipient_id": "w", "text": "Jeg setter deg over til en rådgiver."},
@@ -74,7 +75,7 @@ def _saturday() -> datetime:
 
 
 def _say(client: TestClient, text: str, sender: str = "w") -> list[dict]:
-    response = client.post("/api/chat", json={"sender": sender, "message": text})
+    response = chat(client, text, sender)
     assert response.status_code == 200, response.text
     return response.json()["messages"]
 
@@ -114,10 +115,13 @@ def test_the_bot_is_paused_while_the_case_is_open_and_back_after_closing(
     )
     assert reply.status_code == 200
     assert _say(client, "Takk!") == []  # a live conversation: no bot acknowledgement
-    missed = client.get("/api/chat/w/messages").json()
+    missed = client.get("/api/chat/messages", headers=conversation_headers(client, "w")).json()
     assert [m["text"] for m in missed] == ["Hei, jeg ser på saken."]
     assert client.post(f"/api/advisor/cases/{case_id}/close", headers=token).json()["status"] == "closed"
-    assert "avsluttet saken" in client.get("/api/chat/w/messages", params={"after": missed[0]["id"]}).json()[0]["text"]
+    later = client.get(
+        "/api/chat/messages", params={"after": missed[0]["id"]}, headers=conversation_headers(client, "w")
+    )
+    assert "avsluttet saken" in later.json()[0]["text"]
     assert _say(client, "hvem har ansvar for IP?")[0]["text"] == "Svar fra boten"
     assert client.post(f"/api/advisor/cases/{case_id}/messages", json={"text": "x"}, headers=token).status_code == 409
 
@@ -154,7 +158,7 @@ def test_an_advisor_can_be_reached_when_rasa_is_down(client_with_rasa: Callable[
 def test_a_sender_who_floods_the_chat_is_asked_to_wait(client: TestClient) -> None:
     for _ in range(20):
         _say(client, "hei", sender="rask")
-    response = client.post("/api/chat", json={"sender": "rask", "message": "hei"})
+    response = chat(client, "hei", "rask")
     assert response.status_code == 429 and "Vent litt" in response.json()["detail"]
     assert int(response.headers["Retry-After"]) >= 1
-    assert client.post("/api/chat", json={"sender": "andre", "message": "hei"}).status_code == 200
+    assert chat(client, "hei", "andre").status_code == 200

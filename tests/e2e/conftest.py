@@ -7,9 +7,11 @@ import sys
 from collections.abc import Iterator
 
 import pytest
+from playwright.sync_api import Browser
 
 from knowledge.settings import PROJECT_ROOT
 from tests.bot_connector import BotConnectorCloud
+from tests.e2e.browser import launch
 from tests.e2e.stack import Stack, StackFailed, start_stack
 
 ADVISOR = "rådgivertelefonen 400 00 000 (hverdager 08–15)"
@@ -44,3 +46,9 @@ def advisor(stack: Stack) -> dict[str, str]:
         cwd=PROJECT_ROOT, env=stack.env, capture_output=True, text=True, check=True,
     )  # fmt: skip
     return {"Authorization": f"Bearer {done.stdout.strip().splitlines()[-1]}"}
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """Headless Debian Chromium, shared by the widget tests."""
+    yield from launch()

@@ -54,7 +54,7 @@ def test_question_outside_the_guidelines_offers_an_advisor_instead_of_guessing(s
 def test_bad_input_from_one_user_does_not_disturb_another(stack: Stack) -> None:
     assert stack.api.post("/api/chat", content=b"{nei", headers={"content-type": "application/json"}).status_code == 400
     assert stack.chat("e2e-bad", "x" * 6000).status_code == 422
-    assert stack.chat("e2e-bad/../../etc", "hei").status_code == 422
+    assert stack.api.post("/api/chat", json={"message": "hei"}).status_code == 401
     assert stack.chat("e2e-good", "Hvem skal følge opp bolig?").status_code == 200
 
 
@@ -108,7 +108,11 @@ def test_escalation_relays_the_advisor_reply_and_the_bot_resumes_after_closing(
     stack.chat("e2e-case", f"Bruker med fødselsnummer {FNR}, Per Hansen, trenger bolig. Hvem har ansvaret?")
     handed = stack.chat("e2e-case", "Kan jeg få snakke med en rådgiver?").json()
     assert "Saken din (nr." in _texts(handed)
-    [case] = [c for c in stack.api.get("/api/advisor/cases", headers=advisor).json() if c["sender"] == "e2e-case"]
+    [case] = [
+        c
+        for c in stack.api.get("/api/advisor/cases", headers=advisor).json()
+        if c["sender"] == stack.conversation_id("e2e-case")
+    ]
     transcript = " ".join(m["text"] for m in case["messages"])
     assert "[fødselsnummer]" in transcript and "trenger bolig" in transcript and "Kan jeg få snakke" in transcript
     assert FNR not in transcript and "Hansen" not in transcript
@@ -117,7 +121,8 @@ def test_escalation_relays_the_advisor_reply_and_the_bot_resumes_after_closing(
         f"/api/advisor/cases/{case['id']}/messages", json={"text": "Hei! Kommunen har ansvaret."}, headers=advisor
     )
     assert sent.status_code == 200
-    assert "Hei! Kommunen har ansvaret." in [m["text"] for m in stack.api.get("/api/chat/e2e-case/messages").json()]
+    history = stack.api.get("/api/chat/messages", headers=stack.auth("e2e-case")).json()
+    assert "Hei! Kommunen har ansvaret." in [m["text"] for m in history]
     assert stack.api.post(f"/api/advisor/cases/{case['id']}/close", headers=advisor).json()["status"] == "closed"
     resumed = stack.chat("e2e-case", "Hvem har ansvaret for individuell plan?").json()
     assert "koordinator" in _texts(resumed)
@@ -131,7 +136,7 @@ def test_restarting_rasa_and_the_gateway_loses_no_case_and_no_conversation(
     stack.chat("e2e-restart-case", "Det gjelder oppfølging etter utskrivning")
     stack.restart("rasa", "api")
     cases = stack.api.get("/api/advisor/cases", headers=advisor).json()
-    [case] = [c for c in cases if c["sender"] == "e2e-restart-case"]
+    [case] = [c for c in cases if c["sender"] == stack.conversation_id("e2e-restart-case")]
     assert "Det gjelder oppfølging etter utskrivning" in [m["text"] for m in case["messages"]]
     suggestion = stack.chat("e2e-restart", '/inform{"duration": "long"}').json()  # the form goes on
     assert "hovedforløp 3" in _texts(suggestion)

@@ -4,17 +4,13 @@ keyboard use and a phone-size screen."""
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import Iterator
-
 import pytest
-from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
+from playwright.sync_api import Browser, expect
 
+from tests.e2e.browser import TIMEOUT_MS, ask, open_widget
 from tests.e2e.stack import Stack
 
 pytestmark = pytest.mark.e2e
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-TIMEOUT_MS = 20_000
 # Records whether deep-chat's typing indicator (loading dots) appeared at any moment.
 WATCH_TYPING = """() => {
   window.sawTyping = false;
@@ -25,41 +21,16 @@ WATCH_TYPING = """() => {
 }"""
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    if CHROMIUM is None:
-        pytest.fail("Chromium is not installed (Debian: apt-get install chromium)")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        yield browser
-        browser.close()
-
-
-def _open_widget(page: Page, stack: Stack) -> Locator:
-    page.goto(str(stack.api.base_url) + "/")
-    page.get_by_role("button", name="Spør ROP-veiviseren").click()
-    chat = page.locator("deep-chat")
-    expect(chat.locator("#text-input")).to_be_visible(timeout=TIMEOUT_MS)
-    return chat
-
-
-def _ask(chat: Locator, text: str) -> None:
-    field = chat.locator("#text-input")
-    field.click()
-    field.type(text)
-    field.press("Enter")
-
-
 def test_full_conversation_with_escalation_live_advisor_reply_reload_and_resume(
     browser: Browser, stack: Stack, advisor: dict[str, str]
 ) -> None:
     page = browser.new_page()
-    chat = _open_widget(page, stack)
+    chat = open_widget(page, stack)
     messages = chat.locator("#messages")
     expect(messages).to_contain_text("Ved akutt fare: ring 113", timeout=TIMEOUT_MS)
 
     page.evaluate(WATCH_TYPING)
-    _ask(chat, "Hvem har ansvaret for individuell plan?")
+    ask(chat, "Hvem har ansvaret for individuell plan?")
     expect(messages).to_contain_text("koordinator", timeout=TIMEOUT_MS)
     assert page.evaluate("window.sawTyping")  # the typing indicator showed while the bot answered
     source = chat.locator("details.rop-source").first
@@ -67,9 +38,9 @@ def test_full_conversation_with_escalation_live_advisor_reply_reload_and_resume(
     source.locator("summary").click()
     expect(source.locator("blockquote")).to_be_visible()
 
-    _ask(chat, "Kan jeg få snakke med en rådgiver?")
+    ask(chat, "Kan jeg få snakke med en rådgiver?")
     expect(messages).to_contain_text("Saken din (nr.", timeout=TIMEOUT_MS)
-    sender = page.evaluate("window.ropVeiviser.sender")
+    sender = page.evaluate("window.ropVeiviser.conversation()")
     [case] = [c for c in stack.api.get("/api/advisor/cases", headers=advisor).json() if c["sender"] == sender]
     reply = stack.api.post(
         f"/api/advisor/cases/{case['id']}/messages", json={"text": "Hei, dette ser jeg på."}, headers=advisor
@@ -78,23 +49,23 @@ def test_full_conversation_with_escalation_live_advisor_reply_reload_and_resume(
     expect(messages).to_contain_text("Rådgiver: Hei, dette ser jeg på.", timeout=TIMEOUT_MS)  # live, no reload
 
     page.reload()
-    chat = _open_widget(page, stack)
+    chat = open_widget(page, stack)
     messages = chat.locator("#messages")
     expect(messages).to_contain_text("Hvem har ansvaret for individuell plan?", timeout=TIMEOUT_MS)
     expect(messages).to_contain_text("Hei, dette ser jeg på.")
-    assert page.evaluate("window.ropVeiviser.sender") == sender  # same conversation after the reload
+    assert page.evaluate("window.ropVeiviser.conversation()") == sender  # same conversation after the reload
 
     stack.api.post(f"/api/advisor/cases/{case['id']}/close", headers=advisor)
     expect(messages).to_contain_text("avsluttet saken", timeout=TIMEOUT_MS)
-    _ask(chat, "Hvem følger opp bolig?")
+    ask(chat, "Hvem følger opp bolig?")
     expect(messages).to_contain_text("Kommunen", timeout=TIMEOUT_MS)
     page.close()
 
 
 def test_quick_reply_buttons_send_their_payload(browser: Browser, stack: Stack) -> None:
     page = browser.new_page()
-    chat = _open_widget(page, stack)
-    _ask(chat, "Hva blir været i Bergen i morgen?")
+    chat = open_widget(page, stack)
+    ask(chat, "Hva blir været i Bergen i morgen?")
     button = chat.get_by_role("button", name="Snakk med en rådgiver")
     expect(button).to_be_visible(timeout=TIMEOUT_MS)
     button.click()
@@ -119,7 +90,7 @@ def test_keyboard_opens_and_closes_the_widget_and_states_are_announced(browser: 
 
 def test_on_a_phone_size_screen_the_chat_fills_the_screen(browser: Browser, stack: Stack) -> None:
     page = browser.new_page(viewport={"width": 375, "height": 667}, is_mobile=True, has_touch=True)
-    chat = _open_widget(page, stack)
+    chat = open_widget(page, stack)
     box = page.get_by_role("dialog", name="ROP-veiviser chat").bounding_box()
     assert box is not None and box["width"] == 375 and box["height"] == 667
     expect(chat.locator("#text-input")).to_be_in_viewport()

@@ -2,26 +2,61 @@
 //   <script src="https://<gateway>/widget.js" defer></script>
 // The chat UI is deep-chat (npm); this file connects it to the gateway: replies with quick-reply
 // buttons, expandable sources and thumbs up/down, live advisor messages (server-sent events),
-// and a conversation that survives a reload (the sender id and messages stay in localStorage).
+// and a conversation that survives a reload. The gateway issues the conversation and its token;
+// token and history live in sessionStorage, so they are gone when the browser (or tab) closes on
+// a shared PC, and the history holds the masked text the gateway kept, never what was typed.
 import "deep-chat";
 
 const SCRIPT = document.currentScript;
 const API = SCRIPT ? new URL(SCRIPT.src).origin : window.location.origin;
-const SENDER_KEY = "rop-veiviser-sender";
+const CONVERSATION_KEY = "rop-veiviser-conversation";
 const SEEN_KEY = "rop-veiviser-advisor-seen";
 const HISTORY_KEY = "rop-veiviser-history";
+const MAX_HISTORY = 300;
 const INTRO =
   "Hei! Jeg svarer på hvem som har ansvar for hva for personer med ROP-lidelser, med kilde fra de " +
   "nasjonale veilederne. Skriv ikke navn eller fødselsnummer. **Ved akutt fare: ring 113.**";
+const SAFE_LINK = /^(https?:|mailto:)/i;
 
-function senderId() {
-  let id = localStorage.getItem(SENDER_KEY);
-  if (!id) {
-    id = `w${crypto.randomUUID().replaceAll("-", "")}`.slice(0, 33);
-    localStorage.setItem(SENDER_KEY, id);
-  }
-  return id;
+const store = {
+  get: (key, fallback) => JSON.parse(sessionStorage.getItem(key) || "null") ?? fallback,
+  set: (key, value) => sessionStorage.setItem(key, JSON.stringify(value)),
+  clear: () => [CONVERSATION_KEY, SEEN_KEY, HISTORY_KEY].forEach((key) => sessionStorage.removeItem(key)),
+};
+
+// The conversation's identity comes from the gateway; the client never picks it.
+async function conversation(renew = false) {
+  const current = store.get(CONVERSATION_KEY, null);
+  if (!renew && current && current.expires_at * 1000 > Date.now() + 60_000) return current;
+  const response = await fetch(`${API}/api/conversations`, { method: "POST" });
+  if (!response.ok) throw new Error(`conversation: ${response.status}`);
+  const started = await response.json();
+  store.set(CONVERSATION_KEY, started);
+  return started;
 }
+
+function authorized(started) {
+  return { Authorization: `Bearer ${started.token}` };
+}
+
+// Markdown links render only for http(s) and mailto: deep-chat turns off remarkable's own link
+// check, so a javascript: or data: link from any message becomes plain text here.
+window.remarkable_plugins = [
+  {
+    plugin: (md) => {
+      const open = md.renderer.rules.link_open;
+      const close = md.renderer.rules.link_close;
+      const kept = [];
+      md.renderer.rules.link_open = (tokens, index, options, env) => {
+        const safe = SAFE_LINK.test((tokens[index].href || "").trim());
+        kept.push(safe);
+        return safe ? open(tokens, index, options, env) : "";
+      };
+      md.renderer.rules.link_close = (tokens, index, options, env) =>
+        kept.pop() ? close(tokens, index, options, env) : "";
+    },
+  },
+];
 
 function escapeHtml(text) {
   const element = document.createElement("span");
@@ -62,16 +97,35 @@ function toResponses(message) {
   return responses;
 }
 
-async function send(sender, text) {
-  const message = payloads.get(text) || text;
-  const response = await fetch(`${API}/api/chat`, {
+function remember(...messages) {
+  store.set(HISTORY_KEY, [...store.get(HISTORY_KEY, []), ...messages].slice(-MAX_HISTORY));
+}
+
+async function post(started, message) {
+  return fetch(`${API}/api/chat`, {
     method: "POST",
-    headers: { "Content-Type": "application/json" },
-    body: JSON.stringify({ sender, message }),
+    headers: { "Content-Type": "application/json", ...authorized(started) },
+    body: JSON.stringify({ message }),
   });
+}
+
+// One turn; the user's bubble and the history get the masked text the gateway kept.
+async function send(chat, text) {
+  const message = payloads.get(text) || text;
+  const index = chat.getMessages().length - 1;
+  let started = await conversation();
+  let response = await post(started, message);
+  if (response.status === 401) {
+    started = await conversation(true); // expired: a new conversation, and one more try
+    response = await post(started, message);
+  }
   const body = await response.json().catch(() => ({}));
   if (!response.ok) return [{ text: body.detail || "Noe gikk galt. Prøv igjen om litt." }];
-  return body.messages.flatMap(toResponses);
+  const stored = body.stored ?? text;
+  if (body.stored && body.stored !== text) chat.updateMessage({ text: body.stored }, index);
+  const responses = body.messages.flatMap(toResponses).map((r) => ({ ...r, role: "ai" }));
+  remember({ role: "user", text: stored }, ...responses);
+  return responses;
 }
 
 function advisorResponse(message) {
@@ -79,23 +133,59 @@ function advisorResponse(message) {
   return { text: `${who}${message.text}` };
 }
 
-// Advisor replies arrive live; what arrived while the page was closed is fetched on load.
-function followAdvisor(chat, sender) {
-  const seen = () => Number(localStorage.getItem(SEEN_KEY) || 0);
+// Advisor replies arrive live; what arrived while the page was closed is fetched on (re)connect.
+// fetch rather than EventSource, so the token travels in a header and never in a URL.
+function followAdvisor(chat, live) {
+  const seen = () => store.get(SEEN_KEY, 0);
   const show = (message) => {
     if (message.id <= seen()) return;
-    localStorage.setItem(SEEN_KEY, String(message.id));
-    chat.addMessage(advisorResponse(message), true); // true: kept in browserStorage like a reply
+    store.set(SEEN_KEY, message.id);
+    const response = { ...advisorResponse(message), role: "ai" };
+    remember(response);
+    chat.addMessage(response);
   };
-  const catchUp = () =>
-    fetch(`${API}/api/chat/${sender}/messages?after=${seen()}`)
+  const catchUp = (started) =>
+    fetch(`${API}/api/chat/messages?after=${seen()}`, { headers: authorized(started) })
       .then((response) => (response.ok ? response.json() : []))
       .then((messages) => messages.forEach(show))
       .catch(() => {});
-  const events = new EventSource(`${API}/api/chat/${sender}/events`);
-  events.addEventListener("advisor", (event) => show(JSON.parse(event.data).message));
-  events.addEventListener("closed", () => catchUp());
-  events.addEventListener("open", () => catchUp());
+  const onEvent = (type, data, started) => {
+    if (type === "advisor") show(data.message);
+    if (type === "closed") catchUp(started);
+  };
+  (async () => {
+    while (live.on) {
+      try {
+        const started = await conversation();
+        const response = await fetch(`${API}/api/chat/events`, { headers: authorized(started), signal: live.abort.signal });
+        if (response.ok) {
+          await catchUp(started);
+          await readEvents(response, (type, data) => onEvent(type, data, started));
+        }
+      } catch (error) {
+        /* reconnect below */
+      }
+      if (live.on) await new Promise((resolve) => setTimeout(resolve, 3000));
+    }
+  })();
+}
+
+async function readEvents(response, onEvent) {
+  const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+  let buffer = "";
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) return;
+    buffer += value;
+    let end;
+    while ((end = buffer.indexOf("\n\n")) >= 0) {
+      const block = buffer.slice(0, end);
+      buffer = buffer.slice(end + 2);
+      const type = /^event: (.*)$/m.exec(block);
+      const data = /^data: (.*)$/m.exec(block);
+      if (type && data) onEvent(type[1], JSON.parse(data[1]));
+    }
+  }
 }
 
 const STYLE = `
@@ -111,13 +201,15 @@ const STYLE = `
   background: #1d3557; color: #fff; }
 .rop-header h2 { font-size: 1rem; margin: 0; }
 .rop-close { background: transparent; color: #fff; border: 0; font-size: 1.4rem; cursor: pointer; }
+.rop-new { background: transparent; color: #fff; border: 1px solid #fff; border-radius: .4rem; padding: .2rem .6rem;
+  font: inherit; font-size: .85rem; cursor: pointer; margin-left: auto; margin-right: .5rem; }
+.rop-new:focus-visible { outline: 3px solid #e63946; outline-offset: 2px; }
 .rop-panel deep-chat { flex: 1; }
 @media (max-width: 600px) {
   .rop-panel { right: 0; bottom: 0; width: 100vw; height: 100vh; max-height: 100vh; border-radius: 0; }
 }`;
 
 function mount() {
-  const sender = senderId();
   const style = document.createElement("style");
   style.textContent = STYLE;
   const launcher = Object.assign(document.createElement("button"), {
@@ -135,6 +227,7 @@ function mount() {
   launcher.setAttribute("aria-expanded", "false");
   panel.innerHTML =
     '<div class="rop-header"><h2>ROP-veiviser</h2>' +
+    '<button type="button" class="rop-new">Ny samtale</button>' +
     '<button type="button" class="rop-close" aria-label="Lukk chatten">×</button></div>';
 
   const chat = document.createElement("deep-chat");
@@ -145,7 +238,7 @@ function mount() {
   chat.style.height = "100%";
   chat.style.border = "0";
   chat.introMessage = { text: INTRO };
-  chat.browserStorage = { key: HISTORY_KEY, maxMessages: 300 };
+  chat.history = store.get(HISTORY_KEY, []);
   chat.remarkable = { breaks: true, linkTarget: "_blank" };
   chat.textInput = { placeholder: { text: "Skriv spørsmålet ditt …" }, characterLimit: 5000 };
   chat.names = { ai: { text: "ROP-veiviser" }, user: { text: "Du" } };
@@ -155,7 +248,7 @@ function mount() {
     handler: async (body, signals) => {
       const text = body.messages[body.messages.length - 1].text;
       try {
-        await signals.onResponse(await send(sender, text));
+        await signals.onResponse(await send(chat, text));
       } catch (error) {
         await signals.onResponse({ error: "Fikk ikke kontakt med tjenesten. Sjekk nettet og prøv igjen." });
       }
@@ -174,13 +267,32 @@ function mount() {
   document.addEventListener("keydown", (event) => event.key === "Escape" && !panel.hidden && toggle(false));
   document.head.append(style);
   document.body.append(launcher, panel);
+  let live = { on: false };
+  const follow = () => {
+    live = { on: true, abort: new AbortController() };
+    followAdvisor(chat, live);
+  };
+  // A shared PC: "Ny samtale" forgets this conversation, its history and its token.
+  panel.querySelector(".rop-new").addEventListener("click", async () => {
+    live.on = false;
+    live.abort.abort();
+    store.clear();
+    chat.clearMessages(true);
+    await conversation(true);
+    follow();
+    chat.focusInput();
+  });
   chat.onComponentRender = () => {
     if (!chat.dataset.ropReady) {
       chat.dataset.ropReady = "1";
-      followAdvisor(chat, sender);
+      follow();
     }
   };
-  window.ropVeiviser = { open: () => toggle(true), close: () => toggle(false), sender };
+  window.ropVeiviser = {
+    open: () => toggle(true),
+    close: () => toggle(false),
+    conversation: () => conversation().then((started) => started.conversation_id),
+  };
 }
 
 if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", mount);

@@ -1,0 +1,1 @@
+"""Strings and shapes shared by the gateway, Rasa and the action server."""

@@ -1,0 +1,82 @@
+"""Payloads: the "/intent{json}" strings that cross gateway -> Rasa -> actions -> buttons.
+
+Rasa reads any message starting with "/" as an intent with entities, skipping NLU. A client
+could use that to send text that is neither masked nor crisis-checked, so the gateway lets
+only the exact strings the project's own buttons send through as payloads (`ButtonPayloads`);
+everything else is free text. The internal payloads (crisis, clinical question) are made by
+the gateway after its own checks and are never accepted from a client.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+
+PREFIX = "/"
+REQUEST_ADVISOR = "/request_advisor"
+DENY = "/deny"
+GREET = "/greet"
+FEEDBACK_POSITIVE = "/feedback_positive"
+FEEDBACK_NEGATIVE = "/feedback_negative"
+RESTART_REFERRAL = "/restart_referral"
+CLINICAL_QUESTION = "/clinical_question"
+# The referral details a button may set or correct (slots of referral_form).
+REFERRAL_DETAILS = ("severity", "duration")
+ADVISOR_TITLE = "Snakk med en rådgiver"
+
+
+def payload(intent: str, entities: Mapping[str, str] | None = None) -> str:
+    """The canonical payload string for an intent and its entities."""
+    return f"{PREFIX}{intent}{json.dumps(dict(entities), ensure_ascii=False) if entities else ''}"
+
+
+def crisis(kind: str) -> str:
+    """What Rasa hears instead of an emergency's words: only its kind."""
+    return payload("crisis", {"crisis_kind": kind})
+
+
+def inform(slot: str, value: str) -> str:
+    """A referral-form answer button."""
+    return payload("inform", {slot: value})
+
+
+def correct_referral(slot: str) -> str:
+    """The button that asks again for one referral detail."""
+    return payload("correct_referral", {"referral_slot": slot})
+
+
+def intent_of(text: str) -> str:
+    """The intent name of a payload ("/inform{...}" -> "inform")."""
+    return text.removeprefix(PREFIX).split("{", 1)[0]
+
+
+def is_payload(text: str) -> bool:
+    """Whether Rasa would read `text` as a payload rather than words."""
+    return text.startswith(PREFIX)
+
+
+class ButtonPayloads:
+    """The exact payloads the project's buttons send; only these may skip masking and the crisis
+    check, because they carry no words of the user's."""
+
+    def __init__(self, options: Mapping[str, Iterable[str]]) -> None:
+        """`options`: each referral detail's button values (from referral.yml's questions)."""
+        fixed = {REQUEST_ADVISOR, DENY, GREET, FEEDBACK_POSITIVE, FEEDBACK_NEGATIVE, RESTART_REFERRAL}
+        fixed |= {correct_referral(slot) for slot in REFERRAL_DETAILS}
+        fixed |= {inform(slot, value) for slot in REFERRAL_DETAILS for value in options.get(slot, ())}
+        self._allowed = frozenset(fixed)
+
+    def allows(self, text: str) -> bool:
+        """Whether `text` is exactly one of the project's button payloads."""
+        return text in self._allowed
+
+    @property
+    def allowed(self) -> frozenset[str]:
+        """Every allowed payload (for tests and documentation)."""
+        return self._allowed
+
+
+def as_words(text: str) -> str:
+    """Free text that starts like a payload loses its leading slashes, so Rasa runs NLU on it
+    instead of taking it as an intent ("?" if nothing is left)."""
+    return (text.lstrip(PREFIX + " \t") or "?") if is_payload(text) else text
