@@ -4,10 +4,11 @@ Prints hit@1, hit@3 and MRR for BM25 alone, the encoder alone and the hybrid, pe
 question variety; out-of-scope precision and recall, false-answer and false-refusal
 rates at the configured threshold; retrieval latency, encoder and spaCy load times and
 throughput; referral pathway accuracy and crisis recall and false alarms
-(scripts/referral_report.py); then the language models' build-time scores
-(scripts/models_report.py).
+(scripts/referral_report.py); the language models' build-time scores
+(scripts/models_report.py); then every chat quality metric on our held-out sets beside the
+same metric on the field set written outside the team (scripts/fieldtest_report.py).
 The questions in knowledge/eval/questions.yml are never used for tuning.
-Usage: python scripts/evaluate.py [--questions knowledge/eval/questions.yml]
+Usage: python scripts/evaluate.py [--questions knowledge/eval/questions.yml] [--shared ../shared]
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+import fieldtest_report  # noqa: E402
 import models_report  # noqa: E402
 import referral_report  # noqa: E402
 
@@ -185,6 +187,7 @@ def main() -> None:
     """Load the engine once and print every table."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--questions", type=Path, default=PROJECT_ROOT / "knowledge" / "eval" / "questions.yml")
+    parser.add_argument("--shared", type=Path, default=PROJECT_ROOT.parent / "shared", help="holds fieldtest/")
     args = parser.parse_args()
     settings = KnowledgeSettings()
     engine = create_engine(settings)
@@ -197,7 +200,8 @@ def main() -> None:
         print(f"  {name:22} {scores[name]:.3f}  goal >= {goal:.2f}  {'met' if scores[name] >= goal else 'NOT met'}")
     print(f"  {'retrieval p95':22} {p95:.2f} ms  goal < 10 ms  {'met' if p95 < 10 else 'NOT met'}")
     held_out = PROJECT_ROOT / "knowledge" / "eval"
-    pathway = referral_report.referral_table(create_referral_engine(settings), held_out / "referral.yml")
+    referral = create_referral_engine(settings)
+    pathway = referral_report.referral_table(referral, held_out / "referral.yml")
     everyday = [q.text for q in questions] + [text for text, _ in out_of_scope]
     recall, alarms = referral_report.crisis_table(create_safety_rules(settings), held_out / "crisis.yml", everyday)
     print("\nGoals (referral and crisis)")
@@ -205,6 +209,8 @@ def main() -> None:
     print("\n".join(referral_report.goals_lines(scores)))
     print("\nLanguage models (scores from their build manifests)")
     print(models_report.report())
+    own = fieldtest_report.own_set(((q.text, q.answers) for q in questions), out_of_scope, held_out)
+    fieldtest_report.report(own, args.shared / "fieldtest" / "fieldtest.yaml", engine, referral)
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ from __future__ import annotations
 import time
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -20,9 +21,20 @@ from knowledge.safety import SafetyRules
 GOALS = {"pathway accuracy": (0.9, ">="), "crisis recall": (1.0, ">="), "crisis false alarms": (0.05, "<=")}
 
 
+def load_vignettes(path: Path) -> list[dict[str, Any]]:
+    """Described persons with the expected reading (`text`, `pathway`, `severity`, `duration` ...)."""
+    return list(yaml.safe_load(path.read_text(encoding="utf-8"))["vignettes"])
+
+
+def load_crisis_messages(path: Path) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Emergencies (`text`, `kind`) and ordinary messages with the same hard words (`text`)."""
+    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return list(raw["crisis"]), list(raw["ordinary"])
+
+
 def referral_table(engine: ReferralEngine, path: Path) -> float:
     """Pathway accuracy (all, per variety), severity/duration reading, recommendation P/R."""
-    vignettes = yaml.safe_load(path.read_text(encoding="utf-8"))["vignettes"]
+    vignettes = load_vignettes(path)
     right: Counter[str] = Counter()
     total: Counter[str] = Counter()
     levels = Counter[str]()
@@ -54,8 +66,7 @@ def referral_table(engine: ReferralEngine, path: Path) -> float:
 def crisis_table(safety: SafetyRules, path: Path, everyday: list[str]) -> tuple[float, float]:
     """Crisis recall (all, per kind), false alarms on ordinary messages and on `everyday`
     questions (the held-out knowledge questions), time per check."""
-    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    crises, ordinary = raw["crisis"], raw["ordinary"]
+    crises, ordinary = load_crisis_messages(path)
     caught: Counter[str] = Counter()
     kinds: Counter[str] = Counter()
     missed: list[str] = []
