@@ -53,7 +53,7 @@ $(RASA_VENV)/.installed: requirements/rasa.txt $(SPACY_WHEEL)
 	$(RASA) --version
 	touch $@
 
-$(WIDGET): widget/package.json widget/package-lock.json $(wildcard widget/src/*.js)
+$(WIDGET): widget/package.json widget/package-lock.json $(wildcard widget/src/*.js) api/static/sse.js
 	@echo "==> chat widget (deep-chat + esbuild, npm) -> $@"
 	cd widget && npm ci --no-audit --no-fund --loglevel=error && npm run --silent build
 

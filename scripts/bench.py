@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -65,11 +64,7 @@ def _widget(stack: Stack, samples: int) -> dict[str, list[float]]:
     """In Chromium: widget first paint (navigation start until the launcher is on screen), a
     message round-trip (Enter until the reply shows) and escalation latency (the advisor's POST
     until the reply shows in the widget)."""
-    token = subprocess.run(
-        [sys.executable, "-m", "api.admin", "add-advisor", f"bench-{time.time_ns()}"],
-        env=stack.env, capture_output=True, text=True, check=True,
-    ).stdout.strip().splitlines()[-1]  # fmt: skip
-    headers = {"Authorization": f"Bearer {token}"}
+    headers = stack.add_advisor(f"bench-{time.time_ns()}")
     results: dict[str, list[float]] = {"paint": [], "round_trip": [], "escalation": []}
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=shutil.which("chromium"), args=["--no-sandbox"])

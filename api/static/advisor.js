@@ -1,5 +1,5 @@
 // Advisor console: log in, follow the queue live, read a case, reply, close.
-"use strict";
+import { readEvents } from "./sse.js";
 
 const ROLE = { worker: "Bruker", bot: "Boten", advisor: "Rådgiver", system: "System" };
 const STATUS = { waiting: "venter", open: "åpen", closed: "avsluttet" };
@@ -95,26 +95,11 @@ function onEvent(type, data) {
 }
 
 async function listen() {
-  // fetch instead of EventSource, so the token travels in a header and not in the URL
   while (state.token) {
     try {
       const response = await fetch("/api/advisor/events", { headers: { Authorization: `Bearer ${state.token}` } });
       if (response.status === 401) return logout();
-      const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
-      let buffer = "";
-      for (;;) {
-        const { value, done } = await reader.read();
-        if (done) break;
-        buffer += value;
-        let end;
-        while ((end = buffer.indexOf("\n\n")) >= 0) {
-          const block = buffer.slice(0, end);
-          buffer = buffer.slice(end + 2);
-          const type = /^event: (.*)$/m.exec(block);
-          const data = /^data: (.*)$/m.exec(block);
-          if (type && data) onEvent(type[1], JSON.parse(data[1]));
-        }
-      }
+      await readEvents(response, onEvent);
     } catch (error) { /* reconnect below */ }
     await new Promise((resolve) => setTimeout(resolve, 2000));
     await loadQueue().catch(() => {});

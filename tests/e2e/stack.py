@@ -18,6 +18,8 @@ import httpx
 
 from knowledge.settings import PROJECT_ROOT
 
+# What the stack's bot tells a worker who asks for a person (the e2e tests look for it).
+ADVISOR_CONTACT = "rådgivertelefonen 400 00 000 (hverdager 08–15)"
 PORT_NAMES = ("RASA_PORT", "ACTIONS_PORT", "API_PORT")
 SUPERVISOR = PROJECT_ROOT / "scripts" / "supervise.py"
 STOP_SECONDS = 30  # the supervisor's own SIGTERM-to-SIGKILL grace is 10 s
@@ -80,6 +82,14 @@ class Stack:
     def output(self, since_line: int = 0) -> str:
         """The log from line `since_line` on."""
         return "\n".join(self.log.read_text(errors="replace").splitlines()[since_line:])
+
+    def add_advisor(self, name: str, *options: str) -> dict[str, str]:
+        """Create an advisor with the CLI against this stack's database; its Authorization header."""
+        done = subprocess.run(
+            [sys.executable, "-m", "api.admin", "add-advisor", name, *options],
+            cwd=PROJECT_ROOT, env=self.env, capture_output=True, text=True, check=True,
+        )  # fmt: skip
+        return {"Authorization": f"Bearer {done.stdout.strip().splitlines()[-1]}"}
 
     def log_tail(self, lines: int = 40) -> str:
         """The last lines of each process (and of the supervisor, as `system`)."""

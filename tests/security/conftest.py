@@ -1,8 +1,8 @@
-"""Attack tests reuse the gateway fixtures (real app and engine, Rasa stand-ins) and the real stack."""
+"""Attack tests reuse the gateway fixtures (real app and engine, Rasa stand-ins); the real stack
+and Chromium come from tests/conftest.py, shared with the end-to-end tests."""
 
 from __future__ import annotations
 
 from tests.api.conftest import client, client_with_rasa, settings
-from tests.e2e.conftest import advisor, browser, cloud, stack
 
-__all__ = ["advisor", "browser", "client", "client_with_rasa", "cloud", "settings", "stack"]
+__all__ = ["client", "client_with_rasa", "settings"]

@@ -213,12 +213,8 @@ def supervised_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack
 
 @pytest.fixture(scope="module")
 def queue_reader(supervised_stack: Stack) -> dict[str, str]:
-    """The Authorization header of an advisor created with the CLI, as in tests/e2e/conftest.py."""
-    done = subprocess.run(
-        [sys.executable, "-m", "api.admin", "add-advisor", "vakt"],
-        cwd=PROJECT_ROOT, env=supervised_stack.env, capture_output=True, text=True, check=True,
-    )  # fmt: skip
-    return {"Authorization": f"Bearer {done.stdout.strip().splitlines()[-1]}"}
+    """The Authorization header of an advisor created with the CLI."""
+    return supervised_stack.add_advisor("vakt")
 
 
 def back_healthy(stack: Stack, name: str, old_pid: int, deadline: float) -> float:

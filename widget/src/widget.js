@@ -6,6 +6,7 @@
 // token and history live in sessionStorage, so they are gone when the browser (or tab) closes on
 // a shared PC, and the history holds the masked text the gateway kept, never what was typed.
 import "deep-chat";
+import { readEvents } from "../../api/static/sse.js";
 
 const SCRIPT = document.currentScript;
 const API = SCRIPT ? new URL(SCRIPT.src).origin : window.location.origin;
@@ -134,7 +135,6 @@ function advisorResponse(message) {
 }
 
 // Advisor replies arrive live; what arrived while the page was closed is fetched on (re)connect.
-// fetch rather than EventSource, so the token travels in a header and never in a URL.
 function followAdvisor(chat, live) {
   const seen = () => store.get(SEEN_KEY, 0);
   const show = (message) => {
@@ -168,24 +168,6 @@ function followAdvisor(chat, live) {
       if (live.on) await new Promise((resolve) => setTimeout(resolve, 3000));
     }
   })();
-}
-
-async function readEvents(response, onEvent) {
-  const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
-  let buffer = "";
-  for (;;) {
-    const { value, done } = await reader.read();
-    if (done) return;
-    buffer += value;
-    let end;
-    while ((end = buffer.indexOf("\n\n")) >= 0) {
-      const block = buffer.slice(0, end);
-      buffer = buffer.slice(end + 2);
-      const type = /^event: (.*)$/m.exec(block);
-      const data = /^data: (.*)$/m.exec(block);
-      if (type && data) onEvent(type[1], JSON.parse(data[1]));
-    }
-  }
 }
 
 const STYLE = `
