@@ -5,12 +5,12 @@ from __future__ import annotations
 from functools import cache
 
 from actions.settings import ActionSettings
-from api.store.database import make_engine, session_factory
-from api.store.feedback import FeedbackStore
 from knowledge.crisis_model import create_safety_rules
 from knowledge.engine import Answerer, create_engine
 from knowledge.referral import ReferralEngine, create_referral_engine
 from knowledge.safety import SafetyRules
+from store.database import make_engine, session_factory
+from store.feedback import FeedbackStore
 
 
 @cache

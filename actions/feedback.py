@@ -16,7 +16,7 @@ from actions.factories import default_feedback
 
 
 class FeedbackSink(Protocol):
-    """Where ratings go (api.store.feedback.FeedbackStore in the running server)."""
+    """Where ratings go (store.feedback.FeedbackStore in the running server)."""
 
     def add(self, rating: str, sources: list[str]) -> object:
         """Store one rating for the answer that quoted `sources`."""

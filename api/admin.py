@@ -15,10 +15,10 @@ import json
 import sys
 
 from api.settings import Settings
-from api.store.advisors import AdvisorExists, AdvisorStore, UnknownAdvisor
-from api.store.audit import AuditLog
-from api.store.database import make_engine, migrate, session_factory
-from api.store.models import ROLES, AuditEntry
+from store.advisors import AdvisorExists, AdvisorStore, UnknownAdvisor
+from store.audit import AuditLog
+from store.database import make_engine, migrate, session_factory
+from store.models import ROLES, AuditEntry
 
 
 def _parser() -> argparse.ArgumentParser:

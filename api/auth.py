@@ -14,8 +14,8 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from api.deps import AdvisorsDep, SettingsDep
-from api.store.advisors import AdvisorStore
-from api.store.models import Advisor
+from store.advisors import AdvisorStore
+from store.models import Advisor
 
 SESSION_PREFIX = "s2."  # s1 sessions carried no session version and cannot be revoked: refused
 UNAUTHORIZED = "Du må logge inn som rådgiver."

@@ -16,15 +16,15 @@ from api.limits import RateLimit, TurnLimits
 from api.login_throttle import LoginThrottle
 from api.privacy import Masker
 from api.settings import Settings
-from api.store.advisors import AdvisorStore
-from api.store.audit import AuditLog
-from api.store.cases import CaseStore
 from api.teams.auth import ConnectorTokenVerifier
 from api.teams.bot import TeamsBot
 from api.upstream import RasaGateway
 from knowledge.engine import Answerer
 from knowledge.referral import ReferralEngine
 from knowledge.safety import SafetyRules
+from store.advisors import AdvisorStore
+from store.audit import AuditLog
+from store.cases import CaseStore
 
 
 def _state(name: str) -> Callable[[Request], Any]:

@@ -17,8 +17,8 @@ from fastapi.concurrency import run_in_threadpool
 from api.hours import OpeningHours
 from api.hub import ADVISORS, EventHub
 from api.schemas import ChatMessage
-from api.store.cases import CaseStore
-from api.store.models import Case, Message
+from store.cases import CaseStore
+from store.models import Case, Message
 
 Deliver = Callable[[Case, ChatMessage], Awaitable[None]]
 EMERGENCY_HINT = "Ved akutt fare: ring 113, eller legevakt på 116 117."

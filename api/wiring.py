@@ -15,16 +15,16 @@ from api.limits import RateLimit, TurnLimits
 from api.login_throttle import LoginThrottle
 from api.privacy import Masker, NameLexicon, any_of, spacy_name_finder
 from api.settings import Settings
-from api.store.advisors import AdvisorStore
-from api.store.audit import AuditLog
-from api.store.cases import CaseStore
-from api.store.database import make_engine, migrate, session_factory
 from api.teams.auth import ConnectorTokenVerifier
 from api.teams.bot import CHANNEL, TeamsBot
 from api.teams.connector import Connector
 from api.upstream import RasaGateway
 from contract.payloads import ButtonPayloads
 from knowledge.loaders import load_spacy
+from store.advisors import AdvisorStore
+from store.audit import AuditLog
+from store.cases import CaseStore
+from store.database import make_engine, migrate, session_factory
 
 
 def wire_chat(state: Any, settings: Settings, client: httpx.AsyncClient) -> Engine:

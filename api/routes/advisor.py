@@ -28,9 +28,9 @@ from api.escalation import Escalation, case_out, console_message_out
 from api.hub import ADVISORS
 from api.routes.chat import sse
 from api.schemas import UserText
-from api.store.audit import CLOSE, LOGIN, LOGIN_FAILED, LOGOUT, REPLY, TAKE, AuditLog
-from api.store.cases import ACTIVE, STATUSES, CaseStore
-from api.store.models import Advisor, Case
+from store.audit import CLOSE, LOGIN, LOGIN_FAILED, LOGOUT, REPLY, TAKE, AuditLog
+from store.cases import ACTIVE, STATUSES, CaseStore
+from store.models import Advisor, Case
 
 logger = logging.getLogger(__name__)
 router = APIRouter(prefix="/api/advisor", tags=["advisor"])

@@ -18,10 +18,10 @@ from api.conversation import TOO_FAST, UNAVAILABLE, Conversation, TooFast
 from api.identity import teams_pseudonym
 from api.limits import TurnLimits
 from api.schemas import ChatMessage, clean_text
-from api.store.models import Case
 from api.teams.cards import FEEDBACK, activity_for, user_text
 from api.teams.connector import Connector, ConnectorError
 from api.upstream import UpstreamUnavailable
+from store.models import Case
 
 logger = logging.getLogger(__name__)
 

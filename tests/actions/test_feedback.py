@@ -13,8 +13,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy import text
 
 from actions.feedback import ActionStoreFeedback
-from api.store.database import make_engine, migrate, session_factory
-from api.store.feedback import FeedbackStore
+from store.database import make_engine, migrate, session_factory
+from store.feedback import FeedbackStore
 
 
 @pytest.fixture

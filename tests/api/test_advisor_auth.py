@@ -16,10 +16,10 @@ from sqlalchemy import text
 from api.auth import issue_session
 from api.main import create_app
 from api.settings import Settings
-from api.store.advisors import AdvisorStore, password_hash, token_hash
-from api.store.database import MIGRATIONS, make_engine, migrate, session_factory
 from knowledge.engine import KnowledgeEngine
 from knowledge.settings import PROJECT_ROOT
+from store.advisors import AdvisorStore, password_hash, token_hash
+from store.database import MIGRATIONS, make_engine, migrate, session_factory
 
 ENDPOINTS = [
     ("get", "/api/advisor/cases"),

@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 
 from api.login_throttle import LoginThrottle
 from api.settings import Settings
-from api.store.models import Case
+from store.models import Case
 
 FNR = "15038512525"  # a valid fødselsnummer (check digits and date)
 

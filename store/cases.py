@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
-from api.store.models import Advisor, Case, Message, utcnow
+from store.models import Advisor, Case, Message, utcnow
 
 ACTIVE = ("waiting", "open")
 STATUSES = (*ACTIVE, "closed")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from api.store.models import Feedback
+from store.models import Feedback
 
 
 class FeedbackStore:

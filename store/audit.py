@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from api.store.models import AuditEntry
+from store.models import AuditEntry
 
 LOGIN, LOGIN_FAILED, LOGOUT = "login", "login_failed", "logout"
 TAKE, REPLY, CLOSE = "take", "reply", "close"

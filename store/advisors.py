@@ -9,7 +9,7 @@ import secrets
 from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from api.store.models import ROLES, Advisor
+from store.models import ROLES, Advisor
 
 _SCRYPT = {"n": 2**14, "r": 8, "p": 1}
 

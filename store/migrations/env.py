@@ -1,4 +1,4 @@
-"""Alembic environment: runs on the connection handed over by api.store.database.migrate, or
+"""Alembic environment: runs on the connection handed over by store.database.migrate, or
 on DATABASE_URL when called as `alembic -c alembic.ini upgrade head`."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ import os
 from alembic import context
 from sqlalchemy import create_engine
 
-from api.store.models import Base
+from store.models import Base
 
 connection = context.config.attributes.get("connection")
 if connection is None:
