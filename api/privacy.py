@@ -23,18 +23,33 @@ FNR = "[fødselsnummer]"
 NUMBER = "[nummer]"
 PHONE = "[telefon]"
 EMAIL = "[e-post]"
+ADDRESS = "[adresse]"
 NAME = "[navn]"
+PLACEHOLDERS = (FNR, NUMBER, PHONE, EMAIL, ADDRESS, NAME)
 NER_NEEDS = {"tok2vec", "transformer", "ner"}
 
 # 11 digits, also written 6 + 5 with a space, dot or dash ("010190 12345").
 _ELEVEN = re.compile(r"(?<![\d+])(\d{6})[ .-]?(\d{5})(?!\d)")
+# 11 digits in any grouping ("0101 90 123 45"): masked when the check digits make it an identity number.
+_ELEVEN_GROUPED = re.compile(r"(?<![\d+])\d(?:[ .-]?\d){10}(?![ .-]?\d)")
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
-# Norwegian phone numbers: 8 digits starting 2-9, grouped as written in Norway, with an
-# optional +47/0047; not inside a longer number.
+# Norwegian phone numbers: 8 digits starting 2-9, grouped as written in Norway; after +47/0047
+# or "tlf"/"mobil" in any grouping. Not inside a longer number, and not a date ("21.02.2024" is
+# no grouping of a phone number) nor an amount ("25 000 000").
+_ANY_GROUPING = r"[2-9](?:[ .-]?\d){7}(?![ .-]?\d)"
 _PHONE = re.compile(
-    r"(?<![\d+])(?:(?:\+|00)47[ .-]?)?"
-    r"(?:[2-9]\d{7}|[2-9]\d{2}[ .-]\d{2}[ .-]\d{3}|[2-9]\d[ .-]\d{2}[ .-]\d{2}[ .-]\d{2}|[2-9]\d{3}[ .-]\d{4})"
-    r"(?!\d)"
+    r"(?<![\d+])(?:"
+    rf"(?:\+|00)47[ .-]?{_ANY_GROUPING}|\(\+?47\)[ .-]?{_ANY_GROUPING}|"
+    r"(?:[2-9]\d{7}|[2-9]\d{2}[ .-]\d{2}[ .-]\d{3}|[2-9]\d[ .-]\d{2}[ .-]\d{2}[ .-]\d{2}|[2-9]\d{3}[ .-]\d{4}|"
+    r"[2-9]\d{2}[ .-]\d{3}[ .-]\d{2})(?![ .-]?\d))"
+)
+_PHONE_CUED = re.compile(rf"(\b(?:tlf|telefon\w*|mobil\w*|mob|ring)\.?:?\s*){_ANY_GROUPING}", re.IGNORECASE)
+# Street addresses: "Storgata 14 B", "fjellveien 22", "Kongens gate 3", with a postcode and place after.
+_ADDRESS = re.compile(
+    r"\b(?:[^\W\d_]+(?:gata|gaten|gate|gt|veien|vegen|vei|veg|vn|allé|stien|svingen)|"
+    r"(?:[A-ZÆØÅ][^\W\d_]*|[^\W\d_]+s)\s+(?:gate|gata|gt|vei|veg|allé|plass))\.?\s+\d{1,4}(?:\s?[a-zA-Z]\b)?"
+    r"(?!\s*(?:%|mg|ganger|gonger|gang|dager|dagar|døgn|år|timer|uker|veker)\b)"
+    r"(?:,?\s+\d{4}\s+[A-ZÆØÅ][^\W\d_]+)?"
 )
 
 
@@ -49,6 +64,11 @@ def _mask_eleven(match: re.Match[str]) -> str:
     return FNR if is_national_id(match.group(1) + match.group(2)) else NUMBER
 
 
+def _mask_grouped_id(match: re.Match[str]) -> str:
+    """An identity number however it is grouped; other digits are left to the other patterns."""
+    return FNR if is_national_id(re.sub(r"\D", "", match.group())) else match.group()
+
+
 NameFinder = Callable[[str], Iterable[tuple[int, int]]]
 _WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
 # "han heter per", "pasienten kallar seg ...": the word after is a name, known or not.
@@ -57,46 +77,119 @@ _CALLED = re.compile(
     r"jenten|sønnen|sonen|dattera|datteren|dottera)\s+(?:heter|heiter|kalles|kallast|kaller seg|kallar seg)\s+",
     re.IGNORECASE,
 )
+# "moren hans", "kona til": no name themselves ("Hans" is one elsewhere).
+_WHOSE = frozenset(
+    {"hans", "hennes", "hennar", "hass", "hannes", "dens", "til", "te", "åt", "mi", "min", "mitt", "sin"}
+)
+_WHOSE |= {"si", "vår", "deres", "dokkers"}
+# Relatives and others a worker names: "moren hans, Randi", "kona til per", "sønnen hennes emil",
+# "fastlege Aas".
+_RELATIVE = re.compile(
+    r"\b(?:mor(?:en|a)?|mamma(?:en)?|far(?:en)?|pappa(?:en)?|kon(?:a|e)|ektemannen|mannen|samboer(?:en)?|"
+    r"sambuar(?:en)?|kjæreste(?:n)?|partner(?:en)?|s[øo]nn(?:en)?|sonen|datter(?:en)?|dattera|dotter(?:a)?|"
+    r"bror(?:en)?|søster(?:en|a)?|syster(?:a)?|onkel(?:en)?|tant(?:e|a|en)|bestemor(?:a|en)?|bestefar(?:en)?|"
+    r"mormor|morfar|farmor|farfar|barnebarnet|venn(?:en)?|venninn(?:a|en|e)|kamerat(?:en)?|nabo(?:en)?|"
+    r"eks(?:en|kona|mannen)?|stefar(?:en)?|stemor(?:a|en)?|fosterfar(?:en)?|fostermor(?:a|en)?|"
+    r"dr\.|lege(?:n)?|fastlege(?:n)?|psykolog(?:en)?|saksbehandler(?:en)?|sakshandsamar(?:en)?|"
+    r"kontaktperson(?:en)?|primærkontakt(?:en)?|verge(?:n)?)"
+    rf"(?P<whose>\s+(?:{'|'.join(sorted(_WHOSE))}))?\s*,?\s+",
+    re.IGNORECASE,
+)
+# An age right after a word makes it a name: "ola (45)", "kari, 38 år".
+_AGE_AFTER = re.compile(r"\s*(?:\(\s*\d{1,3}\s*(?:år)?\s*\)|,?\s+\d{1,3}\s*år\b)")
+# Words after which "per" (and any name that is also an ordinary word) is no name: "per dag".
+_UNITS = frozenset(
+    {"dag", "døgn", "uke", "veke", "måned", "månad", "mnd", "år", "time", "gang", "person", "pasient", "bruker"}
+    | {"brukar", "telefon", "post", "brev", "sms", "stk", "kilo", "kg", "gram", "mg", "liter", "natt", "kveld"}
+    | {"morgen", "helg", "side"}
+)
+_SENTENCE_END = re.compile(r"[.!?:;\n]")
 # Typical Norwegian surname endings, for surnames the lists do not know ("nordmann", "fjellstad").
 _SURNAME_ENDING = re.compile(r"(?:sen|son|stad|heim|rud|vik|dal|bakken|haug|seth|mann|berg)$")
 
 
 @dataclass(frozen=True)
 class NameLexicon:
-    """Names typed in lower case, which the NER misses: a known given name (or several)
-    followed by a surname, and the word after "han heter" and the like."""
+    """Names the NER misses: known names in any case, and in name positions ("han heter ...",
+    "sønnen hennes ...", "... (45)") also names that are ordinary words ("per") or unknown ones."""
 
     given: frozenset[str]
     surnames: frozenset[str]
+    ordinary: frozenset[str] = frozenset()  # names that are ordinary words too: only in name positions
+    frequent: frozenset[str] = frozenset()  # everyday words that are never names
 
     @classmethod
     def load(cls, path: Path) -> NameLexicon:
         """The lists written by scripts/build_name_lists.py."""
         lists = json.loads(path.read_text(encoding="utf-8"))
-        return cls(frozenset(lists["given"]), frozenset(lists["surnames"]))
+        return cls(*(frozenset(lists.get(key, ())) for key in ("given", "surnames", "ordinary", "frequent")))
+
+    def _known(self, word: str, names: frozenset[str]) -> bool:
+        """In the list, in the genitive ("karis"), or hyphenated from names ("anne-lise", "berg-hansen")."""
+        parts = word.split("-")
+        genitive = word.endswith("s") and word[:-1] in names and word not in self.frequent
+        return word in names or genitive or (len(parts) > 1 and all(p in names or p in self.ordinary for p in parts))
+
+    def _known_surname(self, word: str) -> bool:
+        """Double-barrelled by its last part ("strand-olsen")."""
+        return word.rsplit("-", 1)[-1] in self.surnames or self._known(word, self.surnames)
 
     def _surname(self, word: str) -> bool:
-        return word in self.surnames or (len(word) >= 6 and bool(_SURNAME_ENDING.search(word)))
+        """Known, or with a surname ending: only after a given name ("kari fjellstad")."""
+        last = word.rsplit("-", 1)[-1]
+        return self._known_surname(word) or (len(last) >= 6 and bool(_SURNAME_ENDING.search(last)))
+
+    def _name_anywhere(self, word: str) -> bool:
+        """A name wherever it stands, in lower case too: known, and no ordinary word."""
+        return word not in self.ordinary and (self._known(word, self.given) or self._known_surname(word))
+
+    def _name_in_position(self, raw: str, word: str, following: str, first: bool, unknown: bool = False) -> bool:
+        """A name where the sentence puts one: also ordinary words and unknown capitalised words
+        (not the first word of a sentence: "Gutt (16)"), but not "per" in "per dag" or an everyday word.
+        `unknown`: where nothing but a name can stand ("han heter ...", "moren hans, ...", "... (45)"),
+        any word that is no everyday word."""
+        if following in _UNITS or word in self.frequent or word in _WHOSE:
+            return False
+        capitalised = raw[:1].isupper() and not raw.isupper() and not first
+        return unknown or self._name_anywhere(word) or self._surname(word) or word in self.ordinary or capitalised
 
     def find(self, text: str) -> list[tuple[int, int]]:
         """Character spans of the names."""
-        words = [(m.start(), m.end(), m.group().lower()) for m in _WORD.finditer(text)]
+        words = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(text)]
+        lower = [raw.lower() for _, _, raw in words]
+        at = {start: i for i, (start, _, _) in enumerate(words)}
+        after = [*lower[1:], ""]
+        # word index -> whether an unknown word is a name there (True) or only a name-like one (False)
+        positions = {
+            at[m.end()]: "," in m.group() and bool(m["whose"]) for m in _RELATIVE.finditer(text) if m.end() in at
+        }
+        positions |= {at[m.end()]: True for m in _CALLED.finditer(text) if m.end() in at}
+        positions |= {i: True for i, (_, end, _) in enumerate(words) if _AGE_AFTER.match(text, end)}
+        gaps = [
+            text[: words[0][0]] if words else "",
+            *(text[a[1] : b[0]] for a, b in zip(words, words[1:], strict=False)),
+        ]
+        first = [i == 0 or bool(_SENTENCE_END.search(gap)) for i, gap in enumerate(gaps)]
+
+        def name_at(i: int, unknown: bool = False) -> bool:
+            return self._name_in_position(words[i][2], lower[i], after[i], first[i], unknown)
+
         spans = []
-        for called in _CALLED.finditer(text):
-            following = [w for w in words if w[0] == called.end()]
-            if following:
-                start, end, _ = following[0]
-                spans.append((start, end))
-        for i, (start, _, word) in enumerate(words):
-            if word not in self.given:
+        for i, (start, _, _) in enumerate(words):
+            if not (self._name_anywhere(lower[i]) or (i in positions and name_at(i, positions[i]))):
                 continue
-            run = [i]  # the given name and the words right after it: "kari anne hansen"
-            while len(run) < 4 and run[-1] + 1 < len(words) and text[words[run[-1]][1] : words[run[-1] + 1][0]] == " ":
-                run.append(run[-1] + 1)
-            last = next((k for k in reversed(run[1:]) if self._surname(words[k][2])), None)
-            middle_ok = last is not None and all(words[k][2] in self.given for k in run[1 : run.index(last)])
-            if last is not None and middle_ok:
-                spans.append((start, words[last][1]))
+            last = i  # the name and the names right after it: "kari anne hansen", "jonas bakke"; not "karis mor"
+            genitive = lower[i] not in self.given and lower[i] not in self.surnames and lower[i].endswith("s")
+            while (
+                not genitive
+                and last + 1 < len(words)
+                and text[words[last][1] : words[last + 1][0]] == " "
+                and (self._surname(lower[last + 1]) or name_at(last + 1))
+            ):
+                last += 1
+            if i and lower[i - 1] in self.given and text[words[i - 1][1] : start] == " ":
+                start = words[i - 1][0]  # a given name that is an ordinary word too: "bjørn haugland"
+            spans.append((start, words[last][1]))
         return spans
 
 
@@ -118,7 +211,7 @@ def _merged(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
 
 @dataclass(frozen=True)
 class Masker:
-    """Masks identity numbers, phone numbers, e-mail addresses and person names.
+    """Masks identity numbers, phone numbers, e-mail and street addresses and person names.
 
     `find_names` returns character spans of person names (the Norwegian NER); without it
     only the patterns are masked.
@@ -129,8 +222,11 @@ class Masker:
     def mask(self, text: str) -> str:
         """The text with personal data replaced by bracketed placeholders."""
         text = _EMAIL.sub(EMAIL, text)
+        text = _ELEVEN_GROUPED.sub(_mask_grouped_id, text)
         text = _ELEVEN.sub(_mask_eleven, text)
+        text = _PHONE_CUED.sub(rf"\1{PHONE}", text)
         text = _PHONE.sub(PHONE, text)
+        text = _ADDRESS.sub(ADDRESS, text)
         if self.find_names is None:
             return text
         for start, end in reversed(_merged(self.find_names(text))):
