@@ -23,7 +23,7 @@ from api.privacy import Masker
 from api.schemas import ChatMessage
 from api.upstream import ADVISOR_BUTTON, RasaGateway, UpstreamUnavailable
 from contract import payloads
-from knowledge.safety import Crisis, SafetyRules
+from knowledge.safety import EMERGENCY_HINT, NO_CRISIS, SafetyRules, Verdict
 
 logger = logging.getLogger(__name__)
 # What every channel tells the worker when Rasa is down or messages come too fast.
@@ -43,11 +43,11 @@ class TooFast(Exception):
 @dataclass(frozen=True)
 class Incoming:
     """A user message after screening: masked words (or an allowed button payload) and the
-    crisis verdict."""
+    crisis verdict (certain: the emergency reply; uncertain: the normal turn under one 113 line)."""
 
     text: str
     button: bool
-    crisis: Crisis | None
+    verdict: Verdict
 
 
 @dataclass(frozen=True)
@@ -80,9 +80,9 @@ class Conversation:
     async def screen(self, text: str) -> Incoming:
         """Mask the words and check them for an emergency; no upstream service is asked."""
         if self._buttons.allows(text):
-            return Incoming(text, button=True, crisis=None)
+            return Incoming(text, button=True, verdict=NO_CRISIS)
         masked = payloads.as_words(await run_in_threadpool(self._masker.mask, text))
-        return Incoming(masked, button=False, crisis=await run_in_threadpool(self._safety.crisis, masked))
+        return Incoming(masked, button=False, verdict=await run_in_threadpool(self._safety.verdict, masked))
 
     async def turn(
         self,
@@ -98,17 +98,19 @@ class Conversation:
         incoming = await self.screen(text)
         stored = None if incoming.button else incoming.text
         wait = over_limit()
-        if incoming.crisis is not None:
+        if incoming.verdict.certain:
             return Replies(await self._emergency(sender, incoming, forward=not wait), stored)
         if wait:
             raise TooFast(wait)
-        return Replies(await self._handle(sender, incoming, channel, conversation), stored)
+        replies = await self._handle(sender, incoming, channel, conversation)
+        hint = [ChatMessage(text=EMERGENCY_HINT)] if incoming.verdict.uncertain else []
+        return Replies([*hint, *replies], stored)
 
     async def _emergency(self, sender: str, incoming: Incoming, forward: bool) -> list[ChatMessage]:
         """113 and 116 117 from the gateway itself; Rasa hears only the emergency's kind, in the
         background, so a slow or dead Rasa cannot delay the answer."""
         emergency = ChatMessage(text=self._safety.message, buttons=[ADVISOR_BUTTON])
-        if not forward or incoming.crisis is None:
+        if not forward or incoming.verdict.kind is None:
             return [emergency]
         try:
             case = await self._escalation.active(sender)
@@ -117,7 +119,7 @@ class Conversation:
         except Exception:  # the case database must not stand between a worker and 113
             logger.exception("emergency: the case could not be checked")
             return [emergency]
-        task = asyncio.create_task(self._tell_rasa(sender, payloads.crisis(incoming.crisis.kind)))
+        task = asyncio.create_task(self._tell_rasa(sender, payloads.crisis(incoming.verdict.kind)))
         self._background.add(task)
         task.add_done_callback(self._background.discard)
         return [emergency]

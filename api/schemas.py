@@ -98,7 +98,9 @@ class AskResponse(BaseModel):
     `short_answer` ("Kort svar") names who is responsible when the question matches a topic of
     the responsibility map; `quotes` are the passages it rests on, word for word. `reason` is
     "not_covered", "clinical" (dosing and diagnosis are never answered) or "crisis" when out of
-    scope; for "crisis", `urgent` is true and `short_answer` says what to do now (113, 116 117)."""
+    scope; for "crisis", `urgent` is true and `short_answer` says what to do now (113, 116 117).
+    `emergency_hint`, when set, is one line with 113 to show above the answer: the question may,
+    but need not, be about an emergency."""
 
     answer: str | None
     out_of_scope: bool
@@ -111,6 +113,7 @@ class AskResponse(BaseModel):
     reason: str | None = None
     quotes: list[str] = []
     urgent: bool = False
+    emergency_hint: str | None = None
 
 
 class ReferralRequest(_Body):
@@ -151,7 +154,8 @@ class ReferralResponse(BaseModel):
     who leads, whom to involve, extra recommendations, and what is still `missing`.
 
     `urgent` is true when the description is about an emergency; `message` then says what to
-    do now, before anything else."""
+    do now, before anything else. `emergency_hint`, when set, is one line with 113 to show above
+    the suggestion: the description may, but need not, be about an emergency."""
 
     urgent: bool
     crisis: str | None = None
@@ -168,6 +172,7 @@ class ReferralResponse(BaseModel):
     substances: list[str] = []
     diagnoses: list[str] = []
     findings: list[str] = []
+    emergency_hint: str | None = None
 
 
 class HealthResponse(BaseModel):

@@ -6,6 +6,7 @@ import argparse
 import json
 import sys
 
+from knowledge.crisis_model import create_safety_rules
 from knowledge.engine import create_engine
 from knowledge.index import StaleIndexError, build_index, check_index
 from knowledge.loaders import load_encoder
@@ -37,6 +38,7 @@ def main() -> int:
         print(f"index is current: {manifest['passages']} passages in {settings.index_dir}")
         return 0
     manifest = build_index(settings, load_encoder(settings.encoder))
+    create_safety_rules(settings)  # fills the crisis classifier's e5 cache, so services start fast
     print(f"built index: {manifest['passages']} passages, dim {manifest['dimension']}, {manifest['build_seconds']} s")
     return 0
 

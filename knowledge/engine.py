@@ -3,6 +3,7 @@ calibrated confidence, and cited sources."""
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -20,7 +21,7 @@ from knowledge.index import LoadedIndex, load_index
 from knowledge.lexicon import Lexicon
 from knowledge.loaders import load_encoder
 from knowledge.responsibility import Topic, load_topics
-from knowledge.safety import SafetyRules
+from knowledge.safety import EMERGENCY_HINT, SafetyRules
 from knowledge.services import load_services
 from knowledge.settings import KnowledgeSettings
 from knowledge.text import Normaliser, load_synonyms, load_variants
@@ -59,7 +60,8 @@ class Source:
 class Answer:
     """The engine's reply: a short answer and the wording it rests on, or nothing when it
     does not know (`reason` says why: "not_covered", "clinical", or "crisis", when the message
-    is about an emergency: then `urgent` is set and `short_answer` says what to do now)."""
+    is certainly about an emergency: then `urgent` is set and `short_answer` says what to do now).
+    `emergency_hint` is the one line with 113 to show above the answer when it may be one."""
 
     answer: str | None
     out_of_scope: bool
@@ -72,6 +74,7 @@ class Answer:
     reason: str | None = None
     quotes: list[str] = field(default_factory=list)
     urgent: bool = False
+    emergency_hint: str | None = None
 
 
 class Answerer(Protocol):
@@ -132,8 +135,10 @@ class KnowledgeEngine:
 
     def ask(self, question: str, top_k: int = 3) -> Answer:
         """Rank passages for `question`; answer with the best one (and the map's short
-        answer when the question is about a mapped topic) only if confident."""
-        if self._safety.crisis(question):
+        answer when the question is about a mapped topic) only if confident; the crisis
+        verdict first (certain: what to do now; uncertain: the answer and a line with 113)."""
+        verdict = self._safety.verdict(question)
+        if verdict.certain:
             return Answer(
                 answer=None,
                 out_of_scope=True,
@@ -143,6 +148,11 @@ class KnowledgeEngine:
                 reason="crisis",
                 urgent=True,
             )
+        answer = self._answer(question, top_k)
+        return dataclasses.replace(answer, emergency_hint=EMERGENCY_HINT) if verdict.uncertain else answer
+
+    def _answer(self, question: str, top_k: int) -> Answer:
+        """The answer from the guidelines, or why there is none."""
         signals = self._signals(question)
         if not signals.terms:
             return Answer(answer=None, out_of_scope=True, confidence=0.0, sources=[], reason="not_covered")

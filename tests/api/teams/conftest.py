@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -12,15 +11,9 @@ from tests.api.conftest import closed_port_url
 from tests.bot_connector import BotConnectorCloud
 
 
-@pytest.fixture(scope="session")
-def cloud() -> Iterator[BotConnectorCloud]:
-    with BotConnectorCloud() as running:
-        yield running
-
-
-@pytest.fixture
-def settings(tmp_path: Path, cloud: BotConnectorCloud) -> Settings:
-    """The gateway with Rasa down and Teams pointed at the emulated cloud."""
+def teams_settings(tmp_path: Path, cloud: BotConnectorCloud) -> Settings:
+    """The gateway with Rasa down and Teams pointed at the emulated cloud (`cloud` is the
+    session fixture of tests/conftest.py)."""
     teams = {key.lower(): value for key, value in cloud.settings_env().items()}
     return Settings(
         rasa_url=closed_port_url(),
@@ -29,6 +22,12 @@ def settings(tmp_path: Path, cloud: BotConnectorCloud) -> Settings:
         database_url=f"sqlite:///{tmp_path}/rop.db",
         **teams,
     )
+
+
+@pytest.fixture
+def settings(tmp_path: Path, cloud: BotConnectorCloud) -> Settings:
+    """The gateway with Rasa down and Teams pointed at the emulated cloud."""
+    return teams_settings(tmp_path, cloud)
 
 
 @pytest.fixture(autouse=True)

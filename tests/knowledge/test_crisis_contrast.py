@@ -1,0 +1,95 @@
+"""What must not matter to the crisis verdict does not: pronoun, age, name, dialect spelling.
+
+Minimal pairs written for these tests (none is in knowledge/crisis): each pair differs only in
+something that says nothing about danger, and both get the same tier. Fragments and ordinary
+person facts, in any spelling, never get the emergency reply; a past event is not an emergency now.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+import pytest
+
+from knowledge.crisis_model import EMBEDDINGS_FILE, cached_embeddings, create_safety_rules
+from knowledge.loaders import SemanticEncoder
+from knowledge.safety import SafetyRules
+from knowledge.settings import KnowledgeSettings
+
+
+@pytest.fixture(scope="module")
+def safety() -> SafetyRules:
+    return create_safety_rules(KnowledgeSettings())
+
+
+PAIRS = [
+    ("han er 37 år", "hun er 37 år"),
+    ("han er 37 år", "ho er 37 år"),
+    ("hen er 29", "vedkommende er 29"),
+    ("han heter [navn] og trenger bolig", "hun heter [navn] og trenger bolig"),
+    ("brukeren er 51 år og har fnr [fødselsnummer]", "brukeren er 24 år og har fnr [fødselsnummer]"),
+    ("han drikker hver helg, hvem følger opp?", "hun drikker hver helg, hvem følger opp?"),
+    ("han har tatt en overdose og puster dårlig nå", "hun har tatt en overdose og puster dårlig nå"),
+    ("han sier han skal henge seg i natt", "ho seier ho skal henge seg i natt"),
+]
+
+FRAGMENTS = [
+    "han",
+    "hun",
+    "ho",
+    "hen",
+    "han er 58",
+    "ho e 71 år",
+    "brukeren min",
+    "han heter [navn]",
+    "han bur åleine i ei hytte",
+    "ho bor alene i en hytte",
+]
+
+
+@pytest.mark.parametrize(("first", "second"), PAIRS)
+def test_minimal_pair_gets_the_same_verdict(safety: SafetyRules, first: str, second: str) -> None:
+    assert safety.verdict(first).tier == safety.verdict(second).tier, (first, second)
+
+
+@pytest.mark.parametrize("fragment", FRAGMENTS)
+def test_fragment_never_gets_the_emergency_reply(safety: SafetyRules, fragment: str) -> None:
+    assert not safety.verdict(fragment).certain
+
+
+def test_past_attempt_is_not_an_emergency_but_the_same_act_now_is(safety: SafetyRules) -> None:
+    assert not safety.verdict("hun forsøkte å ta livet sitt for fire år siden, hvem har oppfølgingen?").certain
+    assert safety.verdict("hun prøver å ta livet sitt nå, hun står på brua").certain
+
+
+def test_planning_talk_is_not_an_emergency(safety: SafetyRules) -> None:
+    assert safety.verdict("vi skal sette opp kriseplan for han på torsdag").tier == "none"
+
+
+class _CountingEncoder(SemanticEncoder):
+    """Stands in for e5: a fixed vector per text, counting how many texts it had to encode."""
+
+    def __init__(self) -> None:
+        super().__init__(model=None)
+        self.encoded: list[str] = []
+
+    def encode(self, texts: list[str]) -> npt.NDArray[np.float32]:  # type: ignore[override]
+        self.encoded += texts
+        return np.array([[len(t), 1.0] for t in texts], dtype=np.float32)
+
+
+def test_cached_training_vectors_are_reused_and_a_changed_text_is_encoded_again(tmp_path: Path) -> None:
+    encoder = _CountingEncoder()
+    first = cached_embeddings(encoder, ["a", "bb"], tmp_path)
+    assert (tmp_path / EMBEDDINGS_FILE).exists() and encoder.encoded == ["a", "bb"]
+    again = cached_embeddings(encoder, ["a", "ccc"], tmp_path)
+    assert encoder.encoded == ["a", "bb", "ccc"]  # only the changed text
+    assert np.array_equal(again[0], first[0]) and again[1][0] == 3.0
+
+
+def test_without_the_semantic_model_emergencies_are_still_caught_and_fragments_are_not() -> None:
+    ngrams_only = create_safety_rules(KnowledgeSettings(semantic_encoder="off"))
+    assert ngrams_only.verdict("ho seier ho skal henge seg i natt").certain
+    assert not ngrams_only.verdict("han er 58").certain
