@@ -100,11 +100,19 @@ class Conversation:
         wait = over_limit()
         if incoming.verdict.certain:
             return Replies(await self._emergency(sender, incoming, forward=not wait), stored)
+        if not incoming.verdict.uncertain:
+            if wait:
+                raise TooFast(wait)
+            return Replies(await self._handle(sender, incoming, channel, conversation), stored)
+        # Maybe an emergency: the 113 line comes first, and no limit or outage may hide it.
+        hint = ChatMessage(text=EMERGENCY_HINT)
         if wait:
-            raise TooFast(wait)
-        replies = await self._handle(sender, incoming, channel, conversation)
-        hint = [ChatMessage(text=EMERGENCY_HINT)] if incoming.verdict.uncertain else []
-        return Replies([*hint, *replies], stored)
+            return Replies([hint, ChatMessage(text=TOO_FAST)], stored)
+        try:
+            replies = await self._handle(sender, incoming, channel, conversation)
+        except UpstreamUnavailable:
+            replies = [ChatMessage(text=UNAVAILABLE, buttons=[ADVISOR_BUTTON])]
+        return Replies([hint, *replies], stored)
 
     async def _emergency(self, sender: str, incoming: Incoming, forward: bool) -> list[ChatMessage]:
         """113 and 116 117 from the gateway itself; Rasa hears only the emergency's kind, in the

@@ -111,3 +111,23 @@ def test_advisor_request_contrast_pairs_get_the_same_verdict(first: str, second:
 )
 def test_questions_about_advisors_or_contact_are_not_requests(question: str) -> None:
     assert not wants_advisor(question)
+
+
+UNCERTAIN = "han snakket om at alt er meningsløst, men sa at han har det greit"
+
+
+def test_113_line_of_an_uncertain_message_survives_rasa_being_down(client: TestClient) -> None:
+    assert client.app.state.safety.verdict(UNCERTAIN).uncertain  # type: ignore[attr-defined]
+    response = chat(client, UNCERTAIN)
+    assert response.status_code == 200
+    first, second = response.json()["messages"]
+    assert first["text"].startswith("Hvis noen er i akutt fare: ring 113")
+    assert "ikke tilgjengelig" in second["text"] and second["buttons"][0]["payload"] == "/request_advisor"
+
+
+def test_113_line_of_an_uncertain_message_survives_the_rate_limit(client_with_rasa: Callable[..., TestClient]) -> None:
+    client = client_with_rasa(healthy_rasa([{"recipient_id": "x", "text": "Svar"}]))
+    for _ in range(20):
+        chat(client, "hei")
+    first, second = chat(client, UNCERTAIN).json()["messages"]
+    assert first["text"].startswith("Hvis noen er i akutt fare: ring 113") and "Vent litt" in second["text"]
