@@ -7,6 +7,7 @@ import math
 import threading
 import time
 from collections import deque
+from collections.abc import Callable
 
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -48,29 +49,39 @@ class BodySizeLimit:
 
 
 class RateLimit:
-    """At most `per_minute` hits per key (a conversation, a client address, or one key for the
-    whole gateway) in any 60 seconds, as a sliding window."""
+    """At most `limit` hits per key (a conversation, a client address, an account, or one key for
+    the whole gateway) in any `window` seconds, as a sliding window. A refused hit is not counted,
+    so waiting helps."""
 
-    WINDOW = 60.0
-
-    def __init__(self, per_minute: int) -> None:
-        self._per_minute = per_minute
+    def __init__(self, limit: int, window: float = 60.0, clock: Callable[[], float] = time.monotonic) -> None:
+        self._limit = limit
+        self._window = window
+        self._clock = clock
         self._hits: dict[str, deque[float]] = {}
         self._lock = threading.Lock()
 
-    def hit(self, key: str, now: float | None = None) -> int:
+    def hit(self, key: str) -> int:
         """Count a hit; 0 if allowed, else the seconds to wait before the next one."""
-        now = time.monotonic() if now is None else now
+        now = self._clock()
         with self._lock:
             hits = self._hits.setdefault(key, deque())
-            while hits and hits[0] <= now - self.WINDOW:
+            while hits and hits[0] <= now - self._window:
                 hits.popleft()
-            if len(hits) >= self._per_minute:
-                return max(1, math.ceil(hits[0] + self.WINDOW - now))
+            if len(hits) >= self._limit:
+                return max(1, math.ceil(hits[0] + self._window - now))
             hits.append(now)
             if len(self._hits) > 10_000:  # forget idle keys so the table stays small
-                self._hits = {s: h for s, h in self._hits.items() if h and h[-1] > now - self.WINDOW}
+                self._hits = {k: h for k, h in self._hits.items() if h and h[-1] > now - self._window}
             return 0
+
+    def take_back(self, key: str, all_of_them: bool = False) -> None:
+        """Uncount the key's last hit (a log-in that was right), or all of its hits."""
+        with self._lock:
+            hits = self._hits.get(key)
+            if hits and not all_of_them:
+                hits.pop()
+            elif hits is not None:
+                del self._hits[key]
 
 
 class TurnLimits:
