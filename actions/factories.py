@@ -5,9 +5,9 @@ from __future__ import annotations
 from functools import cache
 
 from actions.settings import ActionSettings
-from knowledge.crisis_model import create_safety_rules
-from knowledge.engine import Answerer, create_engine
-from knowledge.referral import ReferralEngine, create_referral_engine
+from knowledge.answer import Answerer
+from knowledge.assemble import Assembly, assemble
+from knowledge.referral import ReferralEngine
 from knowledge.safety import SafetyRules
 from store.database import make_engine, session_factory
 from store.feedback import FeedbackStore
@@ -20,20 +20,27 @@ def settings() -> ActionSettings:
 
 
 @cache
+def assembly() -> Assembly:
+    """The knowledge side, built once per process (knowledge.assemble, as in the gateway)."""
+    return assemble(settings())
+
+
 def default_engine() -> Answerer:
-    """The knowledge engine named by the settings, loaded on first use."""
-    return create_engine(settings())
+    """The answering pipeline; a stale index or missing encoder raises, naming the fix."""
+    built = assembly()
+    if built.knowledge is None:
+        raise RuntimeError(f"knowledge pipeline not loaded: {built.knowledge_error}")
+    return built.knowledge
 
 
-@cache
 def default_referral() -> ReferralEngine:
     """The referral engine over the knowledge base named by the settings."""
-    return create_referral_engine(settings())
+    return assembly().referral
 
 
 def default_safety() -> SafetyRules:
-    """The crisis rules with the fitted classifier (fitted once per process)."""
-    return create_safety_rules(settings())
+    """The crisis rules with the fitted classifier."""
+    return assembly().safety
 
 
 @cache

@@ -6,10 +6,10 @@ import argparse
 import json
 import sys
 
-from knowledge.crisis_model import create_safety_rules
-from knowledge.engine import create_engine
-from knowledge.index import StaleIndexError, build_index, check_index
-from knowledge.loaders import load_encoder
+from knowledge.assemble import assemble
+from knowledge.build import build
+from knowledge.index import StaleIndexError, check_index
+from knowledge.loaders import load_encoder, load_semantic_encoder
 from knowledge.settings import KnowledgeSettings
 
 
@@ -26,7 +26,11 @@ def main() -> int:
     settings = KnowledgeSettings()
 
     if args.command == "ask":
-        answer = create_engine(settings).ask(args.question, args.top_k)
+        assembly = assemble(settings)
+        if assembly.knowledge is None:
+            print(assembly.knowledge_error, file=sys.stderr)
+            return 1
+        answer = assembly.knowledge.ask(args.question, args.top_k)
         print(json.dumps(answer, default=lambda o: o.__dict__, ensure_ascii=False, indent=2))
         return 0
     if args.command == "check":
@@ -37,8 +41,7 @@ def main() -> int:
             return 1
         print(f"index is current: {manifest['passages']} passages in {settings.index_dir}")
         return 0
-    manifest = build_index(settings, load_encoder(settings.encoder))
-    create_safety_rules(settings)  # fills the crisis classifier's e5 cache, so services start fast
+    manifest = build(settings, load_encoder(settings.encoder), load_semantic_encoder(settings).encoder)
     print(f"built index: {manifest['passages']} passages, dim {manifest['dimension']}, {manifest['build_seconds']} s")
     return 0
 

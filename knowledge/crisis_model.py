@@ -28,28 +28,24 @@ A missed emergency costs more than an extra line with the emergency number.
 
 from __future__ import annotations
 
-import hashlib
 import logging
-import os
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 import numpy as np
-import numpy.typing as npt
 import yaml
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline, make_pipeline, make_union
 
-from knowledge.loaders import SemanticEncoder, load_semantic_encoder
+from knowledge.loaders import SemanticEncoder, cached_vectors, load_semantic_encoder
 from knowledge.safety import SafetyRules, Tier, load_safety_rules
 from knowledge.settings import KnowledgeSettings
 
 logger = logging.getLogger(__name__)
 REGULARISATION_C = 16.0
 SEMANTIC_C = 100.0
-EMBEDDINGS_FILE = "crisis_embeddings.npz"
 
 
 @dataclass(frozen=True)
@@ -128,33 +124,6 @@ def training_messages(crisis_dir: Path, everyday_dirs: tuple[Path, ...]) -> tupl
     return crisis + ordinary, np.array([1] * len(crisis) + [0] * len(ordinary))
 
 
-def cached_embeddings(encoder: SemanticEncoder, texts: list[str], cache_dir: Path) -> npt.NDArray[np.float32]:
-    """The e5 vectors of `texts`. Each is kept in `cache_dir` under a hash of model and text, so
-    only new or changed texts are encoded (slow: ~25 ms a text) and nothing stale is served."""
-    keys = [hashlib.sha256(f"{encoder.name}\n{text}".encode()).hexdigest() for text in texts]
-    path = cache_dir / EMBEDDINGS_FILE
-    known: dict[str, npt.NDArray[np.float32]] = {}
-    try:
-        with np.load(path) as stored:
-            known = dict(zip(stored["keys"].tolist(), stored["vectors"], strict=True))
-    except (OSError, KeyError, ValueError):
-        pass  # missing or unreadable: everything is encoded below
-    missing = [i for i, key in enumerate(keys) if key not in known]
-    if not missing:
-        return np.stack([known[key] for key in keys]).astype(np.float32)
-    logger.warning("encoding %d crisis training texts with %s (cached in %s)", len(missing), encoder.name, path)
-    known |= dict(zip((keys[i] for i in missing), encoder.encode([texts[i] for i in missing]), strict=True))
-    vectors = np.stack([known[key] for key in keys]).astype(np.float32)
-    try:
-        cache_dir.mkdir(parents=True, exist_ok=True)
-        partial = path.with_name(f".{path.stem}.{os.getpid()}.npz")
-        np.savez(partial, keys=np.array(keys), vectors=vectors)
-        os.replace(partial, path)  # atomic: another process never reads half a file
-    except OSError as error:
-        logger.warning("crisis embeddings not cached: %s", error)
-    return vectors
-
-
 def train_crisis_classifier(
     crisis_dir: Path, everyday_dirs: tuple[Path, ...], encoder: SemanticEncoder | None = None, cache_dir: Path = Path()
 ) -> CrisisClassifier:
@@ -163,7 +132,7 @@ def train_crisis_classifier(
     pipeline = new_pipeline().fit(texts, labels)
     if encoder is None:
         return CrisisClassifier(pipeline)
-    semantic = new_semantic_model().fit(cached_embeddings(encoder, texts, cache_dir), labels)
+    semantic = new_semantic_model().fit(cached_vectors(encoder, texts, cache_dir), labels)
     return CrisisClassifier(pipeline, (encoder, semantic))
 
 

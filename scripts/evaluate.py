@@ -32,12 +32,11 @@ import fieldtest_report  # noqa: E402
 import models_report  # noqa: E402
 import referral_report  # noqa: E402
 
+from knowledge.assemble import assemble  # noqa: E402
 from knowledge.bm25 import BM25  # noqa: E402
-from knowledge.crisis_model import create_safety_rules  # noqa: E402
 from knowledge.documents import load_sources  # noqa: E402
-from knowledge.engine import KnowledgeEngine, create_engine  # noqa: E402
 from knowledge.loaders import load_encoder, load_spacy  # noqa: E402
-from knowledge.referral import create_referral_engine  # noqa: E402
+from knowledge.pipeline import KnowledgePipeline  # noqa: E402
 from knowledge.settings import PROJECT_ROOT, KnowledgeSettings  # noqa: E402
 
 SYSTEMS = ("windows", "bm25", "dense", "hybrid")
@@ -96,7 +95,7 @@ def first_hit(ranking: list[str], answers: tuple[str, ...]) -> int:
 
 
 def retrieval_table(
-    engine: KnowledgeEngine, baseline: Callable[[str], list[str]], questions: list[Question]
+    engine: KnowledgePipeline, baseline: Callable[[str], list[str]], questions: list[Question]
 ) -> dict[str, float]:
     """Print hit@1 / hit@3 / MRR per system, overall and per variety; return the hybrid's."""
     ranks: dict[tuple[str, str], list[int]] = defaultdict(list)
@@ -124,7 +123,7 @@ def retrieval_table(
     return {"hit@1": sum(r == 1 for r in hybrid) / len(hybrid), "hit@3": sum(r <= 3 for r in hybrid) / len(hybrid)}
 
 
-def scope_table(engine: KnowledgeEngine, questions: list[Question], out_of_scope: list[tuple[str, str]]) -> float:
+def scope_table(engine: KnowledgePipeline, questions: list[Question], out_of_scope: list[tuple[str, str]]) -> float:
     """Print how well the confidence separates answerable from unanswerable questions, per
     kind of unanswerable question; return the accuracy."""
     refused_in = [q.text for q in questions if engine.ask(q.text).out_of_scope]
@@ -150,7 +149,7 @@ def scope_table(engine: KnowledgeEngine, questions: list[Question], out_of_scope
     return accuracy
 
 
-def speed_table(engine: KnowledgeEngine, settings: KnowledgeSettings, questions: list[Question]) -> float:
+def speed_table(engine: KnowledgePipeline, settings: KnowledgeSettings, questions: list[Question]) -> float:
     """Print in-process retrieval latency, encoder load time and encode throughput; return p95 ms."""
     samples = []
     for question in questions:
@@ -190,7 +189,11 @@ def main() -> None:
     parser.add_argument("--shared", type=Path, default=PROJECT_ROOT.parent / "shared", help="holds fieldtest/")
     args = parser.parse_args()
     settings = KnowledgeSettings()
-    engine = create_engine(settings)
+    assembly = assemble(settings)
+    if assembly.knowledge is None:
+        raise SystemExit(f"knowledge pipeline not loaded: {assembly.knowledge_error}")
+    engine = assembly.knowledge
+    print(f"e5 (semantic encoder): {assembly.semantic}")
     questions, out_of_scope = load_questions(args.questions)
     scores = retrieval_table(engine, window_baseline(settings), questions)
     scores["out-of-scope accuracy"] = scope_table(engine, questions, out_of_scope)
@@ -200,10 +203,10 @@ def main() -> None:
         print(f"  {name:22} {scores[name]:.3f}  goal >= {goal:.2f}  {'met' if scores[name] >= goal else 'NOT met'}")
     print(f"  {'retrieval p95':22} {p95:.2f} ms  goal < 10 ms  {'met' if p95 < 10 else 'NOT met'}")
     held_out = PROJECT_ROOT / "knowledge" / "eval"
-    referral = create_referral_engine(settings)
+    referral = assembly.referral
     pathway = referral_report.referral_table(referral, held_out / "referral.yml")
     everyday = [q.text for q in questions] + [text for text, _ in out_of_scope]
-    recall, alarms = referral_report.crisis_table(create_safety_rules(settings), held_out / "crisis.yml", everyday)
+    recall, alarms = referral_report.crisis_table(assembly.safety, held_out / "crisis.yml", everyday)
     print("\nGoals (referral and crisis)")
     scores = {"pathway accuracy": pathway, "crisis recall": recall, "crisis false alarms": alarms}
     print("\n".join(referral_report.goals_lines(scores)))

@@ -10,10 +10,11 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser
 
+from knowledge.assemble import assemble
+from knowledge.build import build
 from knowledge.encoder import Encoder
-from knowledge.engine import KnowledgeEngine, create_engine
-from knowledge.index import build_index
-from knowledge.loaders import load_encoder
+from knowledge.loaders import load_encoder, load_semantic_encoder
+from knowledge.pipeline import KnowledgePipeline
 from knowledge.settings import PROJECT_ROOT, KnowledgeSettings
 from tests.bot_connector import BotConnectorCloud
 from tests.e2e.browser import launch
@@ -33,10 +34,12 @@ def knowledge_settings(tmp_path_factory: pytest.TempPathFactory) -> KnowledgeSet
 
 
 @pytest.fixture(scope="session")
-def engine(knowledge_settings: KnowledgeSettings, encoder: Encoder) -> KnowledgeEngine:
-    """An engine over a freshly built index."""
-    build_index(knowledge_settings, encoder)
-    return create_engine(knowledge_settings)
+def engine(knowledge_settings: KnowledgeSettings, encoder: Encoder) -> KnowledgePipeline:
+    """The knowledge pipeline over a freshly built index."""
+    build(knowledge_settings, encoder, load_semantic_encoder(knowledge_settings).encoder)
+    knowledge = assemble(knowledge_settings).knowledge
+    assert knowledge is not None
+    return knowledge
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import numpy as np
 
-from knowledge.calibration import FEATURES, SIGNS, Calibration, fit
+from knowledge.calibration import BASE_FEATURES, FEATURES, SEMANTIC_FEATURES, Calibration, fit
 
 
 def _questions(seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
@@ -21,8 +21,8 @@ def _questions(seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
 
 def test_signal_may_not_lower_confidence_when_declared_as_raising_it() -> None:
     x, y = _questions()
-    unconstrained = fit(x, y, signs=np.zeros(2))
-    constrained = fit(x, y, signs=np.array([1.0, 1.0]))
+    unconstrained = fit(x, y, (("good", 0), ("noise", 0)))
+    constrained = fit(x, y, (("good", 1), ("noise", 1)))
     assert unconstrained.weights[1] < 0  # the sample alone would learn the wrong direction
     assert constrained.weights[1] == 0.0
     assert constrained.weights[0] > 0
@@ -30,17 +30,18 @@ def test_signal_may_not_lower_confidence_when_declared_as_raising_it() -> None:
 
 def test_threshold_separates_answerable_from_unanswerable_questions() -> None:
     x, y = _questions()
-    calibration = fit(x, y, signs=np.array([1.0, 1.0]))
+    calibration = fit(x, y, (("good", 1), ("noise", 1)))
     answered = np.array([calibration.probability(row) >= calibration.threshold for row in x])
     assert ((answered == (y == 1)).mean()) > 0.95
 
 
 def test_saved_calibration_reads_back_identically(tmp_path: Path) -> None:
     x, y = _questions()
-    calibration = fit(x, y, signs=np.array([1.0, 1.0]))
+    calibration = fit(x, y, (("good", 1), ("noise", 1)))
     calibration.save(tmp_path / "calibration.json")
     assert Calibration.load(tmp_path / "calibration.json") == calibration
 
 
-def test_every_feature_has_a_direction() -> None:
-    assert len(SIGNS) == len(FEATURES) and set(SIGNS.tolist()) <= {-1.0, 1.0}
+def test_every_feature_has_a_direction_and_a_name_of_its_own() -> None:
+    assert {sign for _, sign in BASE_FEATURES + SEMANTIC_FEATURES} <= {-1, 1}
+    assert len(set(FEATURES)) == len(FEATURES)

@@ -7,9 +7,17 @@ from pathlib import Path
 
 import pytest
 
+from knowledge.assemble import assemble
+from knowledge.build import build
 from knowledge.encoder import Encoder
-from knowledge.index import MANIFEST, StaleIndexError, build_index, check_index, load_index
+from knowledge.index import MANIFEST, StaleIndexError, check_index, load_index
+from knowledge.loaders import load_semantic_encoder
 from knowledge.settings import KnowledgeSettings
+
+
+def build_index(settings: KnowledgeSettings, encoder: Encoder) -> dict[str, object]:
+    """The index without e5 (faster; the e5 parts have their own tests below)."""
+    return build(settings, encoder, None)
 
 
 def test_manifest_records_encoder_dimension_and_source_hashes(
@@ -58,7 +66,7 @@ def test_edited_responsibility_map_makes_the_index_stale(
     edited.write_text(sources_copy.responsibility_file.read_text(encoding="utf-8"), encoding="utf-8")
     settings = sources_copy.model_copy(update={"responsibility_file": edited})
     manifest = build_index(settings, encoder)
-    assert manifest["calibration"]["fitted"] is True  # type: ignore[index]
+    assert manifest["calibration.json"]["fitted"] is True  # type: ignore[index]
     assert load_index(settings).unanswerable.shape[0] == manifest["unanswerable_count"] > 100
     edited.write_text(edited.read_text(encoding="utf-8").replace("Kommunen har", "Kommunen har alltid", 1))
     with pytest.raises(StaleIndexError, match="responsibility"):
@@ -92,3 +100,28 @@ def test_index_calibrated_on_other_features_is_stale(sources_copy: KnowledgeSett
     path.write_text(json.dumps(manifest | {"features": manifest["features"][:8]}))
     with pytest.raises(StaleIndexError, match="features"):
         load_index(sources_copy)
+
+
+def test_with_e5_the_index_holds_its_vectors_and_both_pipelines_have_a_confidence_model(
+    sources_copy: KnowledgeSettings, encoder: Encoder
+) -> None:
+    manifest = build(sources_copy, encoder, load_semantic_encoder(sources_copy).encoder)
+    assert manifest["calibration.json"]["fitted"] is True  # type: ignore[index]
+    assert manifest["calibration_semantic.json"]["fitted"] is True  # type: ignore[index]
+    index = load_index(sources_copy)
+    assert index.semantic is not None and len(index.semantic.passages) == manifest["passages"]
+    assembled = assemble(sources_copy)
+    assert assembled.knowledge is not None and assembled.knowledge.semantic and assembled.semantic == "ok"
+    switched_off = assemble(sources_copy.model_copy(update={"semantic_encoder": "off"}))
+    assert switched_off.knowledge is not None and not switched_off.knowledge.semantic
+    assert switched_off.semantic.startswith("av")
+
+
+def test_index_built_without_e5_is_served_without_it_and_health_says_why(
+    sources_copy: KnowledgeSettings, encoder: Encoder
+) -> None:
+    build_index(sources_copy, encoder)
+    assembled = assemble(sources_copy)
+    assert assembled.knowledge is not None and not assembled.knowledge.semantic
+    assert "make index" in assembled.semantic
+    assert assembled.knowledge.ask("hvem har ansvaret for individuell plan?").answer

@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
+import numpy as np
+import numpy.typing as npt
 import pytest
 import spacy
 
-from knowledge.loaders import ModelLoadError, load_encoder, load_spacy, spacy_candidates
+from knowledge.loaders import (
+    EMBEDDINGS_FILE,
+    ModelLoadError,
+    SemanticEncoder,
+    cached_vectors,
+    load_encoder,
+    load_spacy,
+    spacy_candidates,
+)
 
 
 def test_official_pipelines_are_preferred_and_the_project_pipeline_is_the_fallback() -> None:
@@ -57,3 +68,33 @@ def test_a_corrupt_encoder_folder_is_reported_not_crashed_on(tmp_path: Path) -> 
     (tmp_path / "modules.json").write_text("{not json", encoding="utf-8")
     with pytest.raises(ModelLoadError, match="make models"):
         load_encoder(str(tmp_path))
+
+
+class _CountingEncoder(SemanticEncoder):
+    """Stands in for e5: a fixed vector per text and prefix, counting what it had to encode."""
+
+    def __init__(self) -> None:
+        super().__init__(model=None)
+        self.encoded: list[str] = []
+
+    def encode(self, texts: Sequence[str], passages: bool = False) -> npt.NDArray[np.float32]:
+        self.encoded += texts
+        return np.array([[len(t), float(passages)] for t in texts], dtype=np.float32)
+
+
+def test_cached_vectors_are_reused_and_a_changed_text_is_encoded_again(tmp_path: Path) -> None:
+    encoder = _CountingEncoder()
+    first = cached_vectors(encoder, ["a", "bb"], tmp_path)
+    assert (tmp_path / EMBEDDINGS_FILE).exists() and encoder.encoded == ["a", "bb"]
+    again = cached_vectors(encoder, ["a", "ccc"], tmp_path)
+    assert encoder.encoded == ["a", "bb", "ccc"]  # only the changed text
+    assert np.array_equal(again[0], first[0]) and again[1][0] == 3.0
+
+
+def test_a_passage_and_a_question_with_the_same_text_are_cached_apart(tmp_path: Path) -> None:
+    encoder = _CountingEncoder()
+    question = cached_vectors(encoder, ["kriseplan"], tmp_path)
+    passage = cached_vectors(encoder, ["kriseplan"], tmp_path, passages=True)
+    assert encoder.encoded == ["kriseplan", "kriseplan"]
+    assert question[0][1] == 0.0 and passage[0][1] == 1.0
+    assert cached_vectors(encoder, ["kriseplan"], tmp_path)[0][1] == 0.0 and len(encoder.encoded) == 2
