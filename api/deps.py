@@ -12,14 +12,14 @@ from api.conversation import Conversation
 from api.escalation import Escalation
 from api.hub import EventHub
 from api.identity import conversation_of
-from api.limits import RateLimit, TurnLimits
+from api.limits import Limiter, TurnLimits
 from api.login_throttle import LoginThrottle
 from api.privacy import Masker
 from api.settings import Settings
 from api.teams.auth import ConnectorTokenVerifier
 from api.teams.bot import TeamsBot
 from api.upstream import RasaGateway
-from knowledge.engine import Answerer
+from knowledge.answer import Answerer
 from knowledge.referral import ReferralEngine
 from knowledge.safety import SafetyRules
 from store.advisors import AdvisorStore
@@ -90,7 +90,7 @@ LoginThrottleDep = Annotated[LoginThrottle, Depends(_state("login_throttle"))]
 MaskerDep = Annotated[Masker, Depends(_state("masker"))]
 HubDep = Annotated[EventHub, Depends(_state("hub"))]
 LimitsDep = Annotated[TurnLimits, Depends(_state("limits"))]
-StartLimitDep = Annotated[RateLimit, Depends(_state("start_limit"))]
+StartLimitDep = Annotated[Limiter, Depends(_state("start_limit"))]
 ConversationIdDep = Annotated[str, Depends(current_conversation)]
 AddressDep = Annotated[str, Depends(client_address)]
 TeamsDep = Annotated[tuple[TeamsBot, ConnectorTokenVerifier], Depends(get_teams)]

@@ -19,10 +19,9 @@ from api.limits import BodySizeLimit
 from api.routes import advisor, ask, chat, health, pages, referral, teams
 from api.settings import Settings
 from api.wiring import wire_chat
-from knowledge.engine import Answerer, create_engine
-from knowledge.index import StaleIndexError
+from knowledge.answer import Answerer
+from knowledge.assemble import assemble
 from knowledge.loaders import ModelLoadError
-from knowledge.referral import create_referral_engine
 
 logger = logging.getLogger(__name__)
 
@@ -34,23 +33,23 @@ def create_app(settings: Settings | None = None, engine: Answerer | None = None)
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.settings = settings
-        # Safety and referral rules are small and must be valid: a broken rules file stops the
-        # gateway rather than letting it run without crisis detection.
-        app.state.referral = await run_in_threadpool(create_referral_engine, settings)
-        app.state.safety = app.state.referral.safety
-        app.state.engine, app.state.engine_error = engine, "ok"
-        if engine is None:
-            try:
-                app.state.engine = await run_in_threadpool(create_engine, settings)
-            except (StaleIndexError, FileNotFoundError) as error:
-                logger.error("knowledge index not loaded: %s", error)
-                app.state.engine_error = "kunnskapsindeksen mangler eller er utdatert (kjør make index)"
-            except ModelLoadError as error:
-                logger.error("encoder not loaded: %s", error)
-                app.state.engine_error = "språkmodellen for søk kan ikke lastes (se loggen)"
+        # Safety and referral rules must be valid: a broken rules file stops the gateway rather
+        # than letting it run without crisis detection. A stale index only stops the answers.
+        assembly = await run_in_threadpool(assemble, settings, engine is None)
+        app.state.referral, app.state.safety = assembly.referral, assembly.safety
+        app.state.semantic = assembly.semantic
+        app.state.engine, app.state.engine_error = engine or assembly.knowledge, "ok"
+        if app.state.engine is None:
+            logger.error("knowledge pipeline not loaded: %s", assembly.knowledge_error)
+            app.state.engine_error = (
+                "språkmodellen for søk kan ikke lastes (se loggen)"
+                if isinstance(assembly.knowledge_error, ModelLoadError)
+                else "kunnskapsindeksen mangler eller er utdatert (kjør make index)"
+            )
         async with httpx.AsyncClient(timeout=settings.upstream_timeout_seconds) as client:
             database = await run_in_threadpool(wire_chat, app.state, settings, client)
-            yield
+            async with app.state.backends.running():
+                yield
         database.dispose()
 
     app = FastAPI(

@@ -23,8 +23,9 @@ from referral_report import load_crisis_messages, load_vignettes
 
 from api.privacy import PLACEHOLDERS, Masker, NameLexicon, any_of, spacy_name_finder
 from api.settings import Settings
-from knowledge.engine import KnowledgeEngine, Source
+from knowledge.answer import Source
 from knowledge.loaders import load_spacy
+from knowledge.pipeline import KnowledgePipeline
 from knowledge.referral import ReferralEngine
 
 TOP_K = 3
@@ -219,7 +220,7 @@ def gateway_masker() -> Masker:
     """The masker the gateway builds at start-up (api/wiring.py), from the same settings."""
     settings = Settings()
     names = NameLexicon.load(settings.names_file)
-    return Masker(any_of(spacy_name_finder(load_spacy(settings.spacy_model)), names.find))
+    return Masker(any_of(spacy_name_finder(load_spacy(settings.spacy_model), names), names.find))
 
 
 def _share(flags: Iterable[tuple[Message, bool]], counted_is_bad: bool) -> Share:
@@ -236,7 +237,7 @@ def _masked_words(original: str, masked: str) -> int:
     return max(len(_WORD.findall(original)) - len(_WORD.findall(masked)), 0)
 
 
-def measure(test: EvalSet, engine: KnowledgeEngine, referral: ReferralEngine, masker: Masker) -> dict[str, Share]:
+def measure(test: EvalSet, engine: KnowledgePipeline, referral: ReferralEngine, masker: Masker) -> dict[str, Share]:
     """Every metric the set has messages for, each message masked first as in the chat."""
     masked = {m: masker.mask(m.text) for m in [*test.without_secrets(), *test.personal]}
     answers = {m: engine.ask(masked[m], top_k=TOP_K) for m in [*test.answerable, *test.unanswerable, *test.clinical]}
@@ -281,7 +282,7 @@ def _line(*cells: str) -> None:
     print("  " + "  ".join(f"{cell:{width}}" for cell, width in zip(cells, (44, 16, 16, 8, 7, 0), strict=True)))
 
 
-def report(own: EvalSet, field_path: Path, engine: KnowledgeEngine, referral: ReferralEngine) -> None:
+def report(own: EvalSet, field_path: Path, engine: KnowledgePipeline, referral: ReferralEngine) -> None:
     """Print the table (or why there is none) and the field messages behind each shortfall, by id."""
     if not field_path.exists():
         print(f"\nField set: {field_path} not found (pass --shared); not measured")

@@ -5,19 +5,34 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 
+import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.answer import ActionAnswerQuestion
-from knowledge.engine import KnowledgeEngine
+from knowledge.answer import Answer
+from knowledge.pipeline import KnowledgePipeline
+from knowledge.safety import Tier, Verdict
 
 
 def _run(action: ActionAnswerQuestion, dispatcher: CollectingDispatcher, tracker: Tracker) -> list:
     return asyncio.run(action.run(dispatcher, tracker, domain={}))
 
 
+class _Recorder:
+    """The real pipeline, noting the verdict each question was asked with (None: it decides)."""
+
+    def __init__(self, engine: KnowledgePipeline) -> None:
+        self._engine = engine
+        self.verdicts: list[Verdict | None] = []
+
+    def ask(self, question: str, top_k: int = 3, verdict: Verdict | None = None) -> Answer:
+        self.verdicts.append(verdict)
+        return self._engine.ask(question, top_k, verdict)
+
+
 def test_answer_quotes_the_passage_and_attaches_its_sources(
-    engine: KnowledgeEngine, dispatcher: CollectingDispatcher, tracker_for: Callable[..., Tracker]
+    engine: KnowledgePipeline, dispatcher: CollectingDispatcher, tracker_for: Callable[..., Tracker]
 ) -> None:
     _run(ActionAnswerQuestion(engine), dispatcher, tracker_for("Hvem har ansvaret for individuell plan?"))
     [message] = dispatcher.messages
@@ -30,7 +45,7 @@ def test_answer_quotes_the_passage_and_attaches_its_sources(
 
 
 def test_question_without_a_mapped_topic_is_quoted_without_a_short_answer(
-    engine: KnowledgeEngine, dispatcher: CollectingDispatcher, tracker_for: Callable[..., Tracker]
+    engine: KnowledgePipeline, dispatcher: CollectingDispatcher, tracker_for: Callable[..., Tracker]
 ) -> None:
     _run(ActionAnswerQuestion(engine), dispatcher, tracker_for("Hvordan henger traumer og rus sammen?"))
     [message] = dispatcher.messages
@@ -38,14 +53,14 @@ def test_question_without_a_mapped_topic_is_quoted_without_a_short_answer(
 
 
 def test_dosing_question_is_sent_to_the_clinician_not_answered(
-    engine: KnowledgeEngine, dispatcher: CollectingDispatcher, tracker_for: Callable[..., Tracker]
+    engine: KnowledgePipeline, dispatcher: CollectingDispatcher, tracker_for: Callable[..., Tracker]
 ) -> None:
     _run(ActionAnswerQuestion(engine), dispatcher, tracker_for("Hvor mye metadon skal pasienten ha?"))
     assert [m["response"] for m in dispatcher.messages] == ["utter_no_clinical_advice"]
 
 
 def test_question_outside_the_guidelines_gets_the_no_answer_response(
-    engine: KnowledgeEngine, dispatcher: CollectingDispatcher, tracker_for: Callable[..., Tracker]
+    engine: KnowledgePipeline, dispatcher: CollectingDispatcher, tracker_for: Callable[..., Tracker]
 ) -> None:
     _run(ActionAnswerQuestion(engine), dispatcher, tracker_for("Hvor mye koster en pizza i Oslo?", "nlu_fallback"))
     assert [m["response"] for m in dispatcher.messages] == ["utter_no_answer"]
@@ -53,18 +68,18 @@ def test_question_outside_the_guidelines_gets_the_no_answer_response(
 
 
 def test_button_payload_is_not_looked_up_as_a_question(
-    engine: KnowledgeEngine, dispatcher: CollectingDispatcher, tracker_for: Callable[..., Tracker]
+    engine: KnowledgePipeline, dispatcher: CollectingDispatcher, tracker_for: Callable[..., Tracker]
 ) -> None:
     _run(ActionAnswerQuestion(engine), dispatcher, tracker_for("/ask_responsibility"))
     assert [m["response"] for m in dispatcher.messages] == ["utter_no_answer"]
 
 
-def test_action_name_matches_the_domain(engine: KnowledgeEngine) -> None:
+def test_action_name_matches_the_domain(engine: KnowledgePipeline) -> None:
     assert ActionAnswerQuestion(engine).name() == "action_answer_question"
 
 
 def test_answer_remembers_the_question_and_its_sources_for_follow_ups_and_feedback(
-    engine: KnowledgeEngine, dispatcher: CollectingDispatcher, tracker_for: Callable[..., Tracker]
+    engine: KnowledgePipeline, dispatcher: CollectingDispatcher, tracker_for: Callable[..., Tracker]
 ) -> None:
     events = _run(ActionAnswerQuestion(engine), dispatcher, tracker_for("Hvem har ansvaret for individuell plan?"))
     slots = {e["name"]: e["value"] for e in events}
@@ -74,7 +89,7 @@ def test_answer_remembers_the_question_and_its_sources_for_follow_ups_and_feedba
 
 
 def test_short_follow_up_is_read_with_the_previous_question(
-    engine: KnowledgeEngine, dispatcher: CollectingDispatcher, tracker_for: Callable[..., Tracker]
+    engine: KnowledgePipeline, dispatcher: CollectingDispatcher, tracker_for: Callable[..., Tracker]
 ) -> None:
     """ "og DPS?" alone finds nothing; after a question about discharge it means DPS's part in it."""
     assert engine.ask("og DPS?").out_of_scope
@@ -87,7 +102,7 @@ def test_short_follow_up_is_read_with_the_previous_question(
 
 
 def test_second_miss_in_a_row_offers_an_advisor_instead_of_asking_to_rephrase_again(
-    engine: KnowledgeEngine, dispatcher: CollectingDispatcher, tracker_for: Callable[..., Tracker]
+    engine: KnowledgePipeline, dispatcher: CollectingDispatcher, tracker_for: Callable[..., Tracker]
 ) -> None:
     first = _run(ActionAnswerQuestion(engine), dispatcher, tracker_for("Hvor mye koster en pizza i Oslo?"))
     second_tracker = tracker_for("Hva koster parkering i Bergen?", slots={"failed_attempts": 1.0})
@@ -95,3 +110,31 @@ def test_second_miss_in_a_row_offers_an_advisor_instead_of_asking_to_rephrase_ag
     assert [m["response"] for m in dispatcher.messages] == ["utter_no_answer", "utter_offer_advisor"]
     assert {e["name"]: e["value"] for e in first} == {"failed_attempts": 1.0, "advisor_offered": False}
     assert {e["name"]: e["value"] for e in second} == {"failed_attempts": 0.0, "advisor_offered": True}
+
+
+@pytest.mark.parametrize("tier", ["none", "uncertain"])
+def test_answer_acts_on_the_gateways_crisis_tier_instead_of_checking_again(
+    engine: KnowledgePipeline, dispatcher: CollectingDispatcher, tracker_for: Callable[..., Tracker], tier: Tier
+) -> None:
+    """The gateway checked the message already; the 113 line of "uncertain" is the gateway's to show."""
+    recorder = _Recorder(engine)
+    tracker = tracker_for("Hvem har ansvaret for individuell plan?", metadata={"safety": tier})
+    _run(ActionAnswerQuestion(recorder), dispatcher, tracker)
+    assert recorder.verdicts == [Verdict(tier)]
+    assert [m["response"] for m in dispatcher.messages] == ["utter_answer_short"]
+
+
+@pytest.mark.parametrize("metadata", [None, {"safety": "ingen"}])
+def test_emergency_that_did_not_come_through_the_gateway_is_still_checked(
+    engine: KnowledgePipeline,
+    dispatcher: CollectingDispatcher,
+    tracker_for: Callable[..., Tracker],
+    metadata: dict[str, str] | None,
+) -> None:
+    """Straight to Rasa (or with a tier the contract does not know), the pipeline decides itself."""
+    recorder = _Recorder(engine)
+    tracker = tracker_for("hun har kuttet seg dypt i armen nå og blør mye", metadata=metadata)
+    _run(ActionAnswerQuestion(recorder), dispatcher, tracker)
+    assert recorder.verdicts == [None]
+    [message] = dispatcher.messages
+    assert "113" in message["text"] and message["buttons"][0]["payload"] == "/request_advisor"

@@ -15,7 +15,7 @@ from api.conversation import Conversation
 from api.main import create_app
 from api.settings import Settings
 from api.upstream import RasaGateway
-from knowledge.engine import KnowledgeEngine
+from knowledge.pipeline import KnowledgePipeline
 
 
 def closed_port_url() -> str:
@@ -37,7 +37,7 @@ def settings(tmp_path: Path) -> Settings:
 
 
 @pytest.fixture
-def client(settings: Settings, engine: KnowledgeEngine) -> Iterator[TestClient]:
+def client(settings: Settings, engine: KnowledgePipeline) -> Iterator[TestClient]:
     """The app with Rasa and actions down (nothing listens on their ports)."""
     with TestClient(create_app(settings, engine=engine)) as test_client:
         yield test_client
@@ -47,7 +47,7 @@ RasaHandler = Callable[[httpx.Request], httpx.Response]
 
 
 @pytest.fixture
-def client_with_rasa(settings: Settings, engine: KnowledgeEngine) -> Callable[[RasaHandler], TestClient]:
+def client_with_rasa(settings: Settings, engine: KnowledgePipeline) -> Callable[[RasaHandler], TestClient]:
     """The app whose Rasa and action server answer through `handler` (an in-process stand-in)."""
     clients: list[TestClient] = []
 

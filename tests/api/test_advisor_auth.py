@@ -16,7 +16,7 @@ from sqlalchemy import text
 from api.auth import issue_session
 from api.main import create_app
 from api.settings import Settings
-from knowledge.engine import KnowledgeEngine
+from knowledge.pipeline import KnowledgePipeline
 from knowledge.settings import PROJECT_ROOT
 from store.advisors import AdvisorStore, password_hash, token_hash
 from store.database import MIGRATIONS, make_engine, migrate, session_factory
@@ -99,7 +99,7 @@ def test_console_login_gives_a_session_that_works_until_it_expires(client: TestC
 
 
 def test_console_session_survives_a_restart_of_the_gateway(
-    client: TestClient, settings: Settings, engine: KnowledgeEngine
+    client: TestClient, settings: Settings, engine: KnowledgePipeline
 ) -> None:
     password, _ = client.app.state.advisors.add("kari")  # type: ignore[attr-defined]
     session = client.post("/api/advisor/login", json={"name": "kari", "password": password}).json()

@@ -19,7 +19,7 @@ from fastapi.testclient import TestClient
 from api.errors import ThrottledTracebacks
 from api.main import create_app
 from api.settings import Settings
-from knowledge.engine import KnowledgeEngine
+from knowledge.pipeline import KnowledgePipeline
 from tests.api.conftest import conversation_headers
 
 JSON = {"Content-Type": "application/json"}
@@ -161,7 +161,7 @@ def test_concurrent_long_words_are_both_answered(client: TestClient) -> None:
 
 
 @pytest.fixture
-def live_gateway(settings: Settings, engine: KnowledgeEngine) -> Iterator[tuple[str, int]]:
+def live_gateway(settings: Settings, engine: KnowledgePipeline) -> Iterator[tuple[str, int]]:
     """The real app behind a real uvicorn server, with one route that fails unexpectedly."""
     app = create_app(settings, engine=engine)
 

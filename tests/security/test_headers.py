@@ -11,12 +11,12 @@ from fastapi.testclient import TestClient
 
 from api.main import create_app
 from api.settings import Settings
-from knowledge.engine import KnowledgeEngine
+from knowledge.pipeline import KnowledgePipeline
 from tests.api.conftest import closed_port_url
 
 
 @pytest.fixture
-def embedded(tmp_path: Path, engine: KnowledgeEngine) -> Iterator[TestClient]:
+def embedded(tmp_path: Path, engine: KnowledgePipeline) -> Iterator[TestClient]:
     """The gateway configured for an intranet that embeds the widget."""
     settings = Settings(
         rasa_url=closed_port_url(),

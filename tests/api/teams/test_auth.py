@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 
 from api.main import create_app
 from api.settings import Settings
-from knowledge.engine import KnowledgeEngine
+from knowledge.pipeline import KnowledgePipeline
 from tests.api.conftest import closed_port_url
 from tests.bot_connector import APP_ID, APP_PASSWORD, TEAMS_KEY, WEBCHAT_KEY, BotConnectorCloud
 
@@ -88,7 +88,7 @@ def test_malformed_activity_is_a_clear_422(client: TestClient, cloud: BotConnect
     assert response.status_code == 422
 
 
-def test_teams_endpoint_is_404_when_no_app_registration_is_configured(engine: KnowledgeEngine) -> None:
+def test_teams_endpoint_is_404_when_no_app_registration_is_configured(engine: KnowledgePipeline) -> None:
     settings = Settings(rasa_url=closed_port_url(), actions_url=closed_port_url(), environment="test")
     with TestClient(create_app(settings, engine=engine)) as client:
         response = client.post("/api/messages", json={})
