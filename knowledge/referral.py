@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from knowledge.base import load_knowledge_base
 from knowledge.crisis_model import create_safety_rules
 from knowledge.documents import Passage
+from knowledge.loaders import load_semantic_encoder
 from knowledge.patterns import readings
 from knowledge.referral_model import LevelReader, train_level_reader
 from knowledge.referral_rules import PathwayRule, Question, RecommendationRule, ReferralRules
@@ -177,8 +178,10 @@ class ReferralEngine:
 
 def create_referral_engine(settings: KnowledgeSettings) -> ReferralEngine:
     """Load the knowledge base (which validates the rules) and build the engine on it, with
-    the crisis check every other part of the service uses and the learned level reader."""
+    the crisis check every other part of the service uses and the learned level reader (with
+    sentence meaning when the e5 encoder is on)."""
     base = load_knowledge_base(settings)
     names = {tag: service.name for tag, service in base.services.items()}
-    reader = train_level_reader(settings.tuning_dir, base.referral.respell)
+    encoder = load_semantic_encoder(settings).encoder
+    reader = train_level_reader(settings.tuning_dir, base.referral.respell, encoder, settings.semantic_cache_dir)
     return ReferralEngine(base.referral, base.topics, base.passages, names, create_safety_rules(settings), reader)

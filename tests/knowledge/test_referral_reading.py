@@ -6,7 +6,11 @@ from __future__ import annotations
 
 import pytest
 
+from knowledge.base import load_knowledge_base
+from knowledge.loaders import load_semantic_encoder
 from knowledge.referral import ReferralEngine, create_referral_engine
+from knowledge.referral_model import LevelReader, train_level_reader
+from knowledge.referral_rules import ReferralRules
 from knowledge.settings import KnowledgeSettings
 
 
@@ -121,3 +125,76 @@ def test_a_description_that_does_not_say_is_asked_not_read_between_the_lines(
 ) -> None:
     result = referral.suggest(description)
     assert set(missing) <= set(result.missing) and result.pathway is None
+
+
+@pytest.fixture(scope="module")
+def reader_e5() -> LevelReader:
+    settings = KnowledgeSettings()
+    encoder = load_semantic_encoder(settings).encoder
+    assert encoder is not None, "the e5 encoder must load in the test environment"
+    return train_level_reader(settings.tuning_dir, _rules(settings).respell, encoder, settings.semantic_cache_dir)
+
+
+@pytest.fixture(scope="module")
+def reader_ngrams() -> LevelReader:
+    settings = KnowledgeSettings()
+    return train_level_reader(settings.tuning_dir, _rules(settings).respell)
+
+
+def _rules(settings: KnowledgeSettings) -> ReferralRules:
+    return load_knowledge_base(settings).referral
+
+
+@pytest.mark.parametrize("which", ["reader_e5", "reader_ngrams"])
+@pytest.mark.parametrize(
+    ("weeks", "years"),
+    [
+        (
+            "Ho har vore slik berre dei siste vekene, etter at ho flytta hit, men ho klarer jobben.",
+            "Ho har vore slik heilt sidan ho var 20, og no er ho 45, men ho klarer jobben.",
+        ),
+        (
+            "Han ble nedfor og drakk mer etter at han mistet jobben, men etter noen uker var han på beina igjen.",
+            "Han har vært nedfor så lenge jeg har kjent ham, og det er mange år, men han klarer jobben.",
+        ),
+    ],
+)
+def test_the_learned_reader_tells_weeks_from_years(
+    request: pytest.FixtureRequest, which: str, weeks: str, years: str
+) -> None:
+    reader: LevelReader = request.getfixturevalue(which)
+    assert (reader.read("duration", weeks), reader.read("duration", years)) == ("short", "long")
+
+
+@pytest.mark.parametrize("which", ["reader_e5", "reader_ngrams"])
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        (  # han / hun
+            "Han har ikke vært på jobb siden han var 30, og nå er han 55 og bor alene med hjelp fra kommunen.",
+            "Hun har ikke vært på jobb siden hun var 30, og nå er hun 55 og bor alene med hjelp fra kommunen.",
+        ),
+        (  # a name
+            "Kari har slitt med nervene og tatt piller helt siden ungdomstida og sitter mest hjemme nå.",
+            "Amina har slitt med nervene og tatt piller helt siden ungdomstida og sitter mest hjemme nå.",
+        ),
+        (  # bokmål / trøndersk
+            "Han har drukket tett siden han var 18 og er nå 50, kona ordner alt hjemme for ham.",
+            "Hainn har drekki tett sia hainn va 18 og e no 50, kona ordne alt heime for han.",
+        ),
+    ],
+)
+def test_what_must_not_matter_does_not_move_the_learned_reading(
+    request: pytest.FixtureRequest, which: str, first: str, second: str
+) -> None:
+    reader: LevelReader = request.getfixturevalue(which)
+    reading = reader.read("duration", first)
+    assert reading == "long"
+    assert reader.read("duration", second) == reading
+
+
+def test_without_the_encoder_the_referral_engine_still_reads_and_asks() -> None:
+    referral = create_referral_engine(KnowledgeSettings(semantic_encoder="off"))
+    assert referral.suggest("Har hatt schizofreni i femten år og injiserer heroin daglig.").pathway == 3
+    asked = referral.suggest("Har en mann på 40 som drikker, hva gjør jeg?")
+    assert asked.pathway is None and set(asked.missing) == {"severity", "duration"}
