@@ -120,7 +120,10 @@ class SafetyRules:
 
         An acute pattern makes it certain at once. Otherwise the learned classifier gives the
         tier, when there is one, told whether the message holds a danger word (the patterns
-        then only name the kind); without it, `near` and `topic` make it certain."""
+        then only name the kind); a clinical question ("hva er dosen ...", "kan jeg gi ... til
+        en som ...") that says nothing is happening now gets at most the 113 line, since it is
+        refused as clinical anyway and the emergency reply would hide that. Without a
+        classifier, `near` and `topic` make it certain."""
         texts = readings(message)
         now = bool(first_match(self._now, texts))
         for kind in self._kinds:
@@ -131,6 +134,8 @@ class SafetyRules:
                         return Verdict("certain", Crisis(kind.name, kind.label, match))
         if self._classifier is not None:
             tier = self._classifier(message, bool(first_match(self._danger_words, texts)))
+            if tier == "certain" and not now and _QUESTION.search(texts[0]) and first_match(self._clinical, texts):
+                tier = "uncertain"
             return NO_CRISIS if tier == "none" else Verdict(tier, self._named(texts))
         if not now and (
             _QUESTION.search(texts[0]) or first_match(self._not_acute, texts) or first_match(self._past, texts)

@@ -10,7 +10,8 @@ every word before the last of a name is a given name, a name of one word is a gi
 ("den", "helga"). Names that are ordinary words too ("per", "liv", "bakke"), counted over the
 treebank and the NoReC reviews, are listed as `ordinary`: those are masked only where the
 sentence makes them a name ("kona til per"). The `frequent` everyday words that are no names at
-all tell an unknown name from an ordinary word.
+all tell an unknown name from an ordinary word. The `medicines` (scripts/medicine_names.txt) are
+never names, however they are written ("kan jeg gi Antabus ...").
 Only the name lists are written, no corpus text.
 
 Usage: python scripts/build_name_lists.py --shared ../shared
@@ -30,6 +31,7 @@ from corpus import file_records, find_inputs, iter_norec
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "knowledge" / "models" / "names" / "names.json"
 COMMON_GIVEN = Path(__file__).with_name("common_given_names.txt")
+MEDICINES = Path(__file__).with_name("medicine_names.txt")
 NAME = re.compile(r"^[A-ZÆØÅ][a-zæøåéèü]+(?:-[A-ZÆØÅ][a-zæøåéèü]+)?$")
 LOWER_WORD = re.compile(r"(?<![\w-])[a-zæøå]+(?:-[a-zæøå]+)*(?![\w-])")
 COMMON_WORD_MIN = 2  # lower-case uses in the treebank that make a word too common to be a surname
@@ -80,6 +82,13 @@ def _with_plain_spellings(names: Iterable[str], taken: Counter[str]) -> set[str]
     return names | {s for name in names for s in without_special_letters(name) if taken[s] < ORDINARY_MIN}
 
 
+def _listed(path: Path) -> set[str]:
+    """The words of a hand-written list, "#" lines left out."""
+    return {
+        w for line in path.read_text(encoding="utf-8").splitlines() if not line.startswith("#") for w in line.split()
+    }
+
+
 def name_lists(shared: Path) -> dict[str, object]:
     """Given names, surnames and names that are ordinary words too, and the inputs they came from."""
     inputs = find_inputs(shared)
@@ -97,22 +106,20 @@ def name_lists(shared: Path) -> dict[str, object]:
     lower_case = Counter(common)
     for sentence in iter_norec(inputs):
         lower_case.update(LOWER_WORD.findall(sentence))
-    everyday = {
-        w
-        for line in COMMON_GIVEN.read_text(encoding="utf-8").splitlines()
-        if not line.startswith("#")
-        for w in line.split()
-    }
+    everyday = _listed(COMMON_GIVEN)
+    medicines = _listed(MEDICINES)
     names = set(given) | surnames | everyday
     kept_given = {n for n, uses in given.items() if common[n] <= COMMON_GIVEN_RATIO * uses and len(n) >= MIN_LENGTH}
     kept_given |= everyday
     kept_surnames = {n for n in surnames if common[n] < COMMON_WORD_MIN and len(n) >= MIN_LENGTH}
     return {
-        "given": sorted(_with_plain_spellings(kept_given, lower_case)),
-        "surnames": sorted(_with_plain_spellings(kept_surnames, lower_case)),
+        "given": sorted(_with_plain_spellings(kept_given - medicines, lower_case)),
+        "surnames": sorted(_with_plain_spellings(kept_surnames - medicines, lower_case)),
         "ordinary": sorted(n for n in names if lower_case[n] >= ORDINARY_MIN),
         "frequent": sorted(w for w, uses in lower_case.items() if uses >= FREQUENT_MIN and w not in names),
-        "inputs": file_records(ROOT, [COMMON_GIVEN]) + file_records(inputs.shared, [*inputs.ndt, *inputs.norec]),
+        "medicines": sorted(medicines),
+        "inputs": file_records(ROOT, [COMMON_GIVEN, MEDICINES])
+        + file_records(inputs.shared, [*inputs.ndt, *inputs.norec]),
     }
 
 

@@ -7,14 +7,9 @@ person facts, in any spelling, never get the emergency reply; a past event is no
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import numpy as np
-import numpy.typing as npt
 import pytest
 
-from knowledge.crisis_model import EMBEDDINGS_FILE, cached_embeddings, create_safety_rules
-from knowledge.loaders import SemanticEncoder
+from knowledge.crisis_model import create_safety_rules
 from knowledge.safety import SafetyRules
 from knowledge.settings import KnowledgeSettings
 
@@ -66,27 +61,6 @@ def test_past_attempt_is_not_an_emergency_but_the_same_act_now_is(safety: Safety
 
 def test_planning_talk_is_not_an_emergency(safety: SafetyRules) -> None:
     assert safety.verdict("vi skal sette opp kriseplan for han på torsdag").tier == "none"
-
-
-class _CountingEncoder(SemanticEncoder):
-    """Stands in for e5: a fixed vector per text, counting how many texts it had to encode."""
-
-    def __init__(self) -> None:
-        super().__init__(model=None)
-        self.encoded: list[str] = []
-
-    def encode(self, texts: list[str]) -> npt.NDArray[np.float32]:  # type: ignore[override]
-        self.encoded += texts
-        return np.array([[len(t), 1.0] for t in texts], dtype=np.float32)
-
-
-def test_cached_training_vectors_are_reused_and_a_changed_text_is_encoded_again(tmp_path: Path) -> None:
-    encoder = _CountingEncoder()
-    first = cached_embeddings(encoder, ["a", "bb"], tmp_path)
-    assert (tmp_path / EMBEDDINGS_FILE).exists() and encoder.encoded == ["a", "bb"]
-    again = cached_embeddings(encoder, ["a", "ccc"], tmp_path)
-    assert encoder.encoded == ["a", "bb", "ccc"]  # only the changed text
-    assert np.array_equal(again[0], first[0]) and again[1][0] == 3.0
 
 
 def test_without_the_semantic_model_emergencies_are_still_caught_and_fragments_are_not() -> None:
