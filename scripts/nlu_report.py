@@ -1,7 +1,7 @@
 """Print the intent and entity reports of `rasa test nlu --cross-validation` (make eval-nlu).
 
 Usage: python scripts/nlu_report.py var/nlu-cv
-Goals (issue 6): intent macro-F1 >= 0.95, entity F1 >= 0.9.
+Goals (issues 6, 15): intent macro-F1 >= 0.96, entity F1 >= 0.9.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import json
 import sys
 from pathlib import Path
 
-GOALS = {"intent macro-F1": 0.95, "entity F1 (micro)": 0.90}
+GOALS = {"intent macro-F1": 0.96, "entity F1 (micro)": 0.90}
 
 
 def _row(label: str, row: dict[str, float]) -> str:
