@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from typing import Any
+from typing import Any, get_args
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -18,8 +18,9 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.crisis import ADVISOR_BUTTON
 from actions.factories import default_engine
-from contract.payloads import is_payload
-from knowledge.engine import Answer, Answerer
+from contract.payloads import SAFETY_METADATA, is_payload
+from knowledge.answer import Answer, Answerer
+from knowledge.safety import Tier, Verdict
 
 SOURCES_SHOWN = 3
 # "og DPS?", "hva med bolig da", "kva med fengsel", "enn NAV?", "men for TSB?"
@@ -40,7 +41,7 @@ class ActionAnswerQuestion(Action):
         question = tracker.latest_message.get("text") or ""
         if is_payload(question):  # a button payload carries no question to look up
             question = ""
-        answer, asked = self._ask(question, tracker.get_slot("last_question"))
+        answer, asked = self._ask(question, tracker.get_slot("last_question"), gateway_verdict(tracker))
         if answer.reason == "crisis" and answer.short_answer:
             dispatcher.utter_message(text=answer.short_answer, buttons=[ADVISOR_BUTTON])
             return []
@@ -65,14 +66,23 @@ class ActionAnswerQuestion(Action):
             SlotSet("advisor_offered", False),
         ]
 
-    def _ask(self, question: str, previous: str | None) -> tuple[Answer, str]:
+    def _ask(self, question: str, previous: str | None, verdict: Verdict | None) -> tuple[Answer, str]:
         """The answer, and the question it answers (the follow-up joined to the previous one
-        when the follow-up alone finds nothing)."""
-        answer = self._engine.ask(question, top_k=SOURCES_SHOWN)
+        when the follow-up alone finds nothing). `verdict` is the message's, also for the joined
+        question: both parts were checked when they were sent."""
+        answer = self._engine.ask(question, top_k=SOURCES_SHOWN, verdict=verdict)
         short = len(question.split()) <= FOLLOW_UP_MAX_WORDS
         if previous and answer.out_of_scope and answer.reason == "not_covered" and short and FOLLOW_UP.match(question):
             joined = f"{FOLLOW_UP.sub('', question).strip(' ?.,')} – {previous}"
-            retry = self._engine.ask(joined, top_k=SOURCES_SHOWN)
+            retry = self._engine.ask(joined, top_k=SOURCES_SHOWN, verdict=verdict)
             if not retry.out_of_scope:
                 return retry, joined
         return answer, question
+
+
+def gateway_verdict(tracker: Tracker) -> Verdict | None:
+    """The crisis tier the gateway decided for this message (sent in its metadata), or None when
+    the message did not come through the gateway: the knowledge pipeline then decides it itself."""
+    sent = (tracker.latest_message.get("metadata") or {}).get(SAFETY_METADATA)
+    tiers: tuple[Tier, ...] = get_args(Tier)
+    return next((Verdict(tier) for tier in tiers if tier == sent), None)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -41,10 +42,12 @@ class RasaGateway:
         self._token = rasa_token
         self._actions_url = actions_url.rstrip("/")
         self._ready_until = 0.0
+        self._probe: asyncio.Task[str] | None = None
 
     async def component_status(self) -> dict[str, str]:
-        """'ok' or a short Norwegian reason for each of rasa and actions."""
-        return {"rasa": await self._rasa_status(), "actions": await self._actions_status()}
+        """'ok' or a short Norwegian reason for each of rasa and actions (asked at the same time)."""
+        rasa, actions = await asyncio.gather(self._rasa_status(), self._actions_status())
+        return {"rasa": rasa, "actions": actions}
 
     async def _rasa_status(self) -> str:
         try:
@@ -62,22 +65,46 @@ class RasaGateway:
             return "handlingsserveren svarer ikke"
         return "ok" if response.status_code == 200 else f"handlingsserveren svarte {response.status_code}"
 
+    def probe_soon(self) -> None:
+        """Start the readiness probe now if one is due, so it runs while the gateway screens the
+        message instead of after it: at low traffic every turn is due."""
+        if self._probe is None and time.monotonic() >= self._ready_until:
+            self._start_probe()
+
     async def ensure_ready(self) -> None:
-        """Raise UpstreamUnavailable unless both services answered recently or answer now."""
+        """Raise UpstreamUnavailable unless both services answered recently or answer now;
+        turns arriving together share one probe."""
         if time.monotonic() < self._ready_until:
             return
-        status = await self.component_status()
-        if any(value != "ok" for value in status.values()):
-            raise UpstreamUnavailable(", ".join(f"{k}: {v}" for k, v in status.items() if v != "ok"))
-        self._ready_until = time.monotonic() + READY_CACHE_SECONDS
+        problems = await asyncio.shield(self._probe or self._start_probe())
+        if problems:
+            raise UpstreamUnavailable(problems)
 
-    async def send(self, sender: str, message: str) -> Turn:
-        """Run one turn through Rasa (NLU, dialogue, actions) and return the bot's messages."""
-        await self.ensure_ready()
+    def _start_probe(self) -> asyncio.Task[str]:
+        self._probe = asyncio.create_task(self._check())
+        return self._probe
+
+    async def _check(self) -> str:
+        """Probe both services once: "" when both are up (then trusted for READY_CACHE_SECONDS),
+        else what is wrong: returned, not raised, since nobody may wait for a probe begun early."""
         try:
-            response = await self._client.post(
-                f"{self._rasa_url}/webhooks/rest/webhook", json={"sender": sender, "message": message}
-            )
+            status = await self.component_status()
+        finally:
+            self._probe = None
+        problems = ", ".join(f"{k}: {v}" for k, v in status.items() if v != "ok")
+        if not problems:
+            self._ready_until = time.monotonic() + READY_CACHE_SECONDS
+        return problems
+
+    async def send(self, sender: str, message: str, metadata: dict[str, str] | None = None) -> Turn:
+        """Run one turn through Rasa (NLU, dialogue, actions) and return the bot's messages;
+        `metadata` reaches the actions with the message (see contract.payloads.SAFETY_METADATA)."""
+        await self.ensure_ready()
+        body: dict[str, Any] = {"sender": sender, "message": message}
+        if metadata:
+            body["metadata"] = metadata
+        try:
+            response = await self._client.post(f"{self._rasa_url}/webhooks/rest/webhook", json=body)
         except httpx.HTTPError as error:
             self._ready_until = 0.0
             raise UpstreamUnavailable(f"Rasa: {type(error).__name__}") from error

@@ -23,6 +23,9 @@ CLINICAL_QUESTION = "/clinical_question"
 # The referral details a button may set or correct (slots of referral_form).
 REFERRAL_DETAILS = ("severity", "duration")
 ADVISOR_TITLE = "Snakk med en rådgiver"
+# The key of the gateway's crisis tier ("none", "uncertain") in the metadata it sends with each
+# message, so the answer action acts on the same verdict instead of deciding it again.
+SAFETY_METADATA = "safety"
 
 
 def payload(intent: str, entities: Mapping[str, str] | None = None) -> str:

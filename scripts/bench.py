@@ -15,12 +15,13 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+import httpx
 import numpy as np
 from playwright.sync_api import Page, sync_playwright
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from knowledge.engine import create_engine  # noqa: E402
+from knowledge.assemble import assemble  # noqa: E402
 from knowledge.settings import KnowledgeSettings  # noqa: E402
 from tests.bot_connector import BotConnectorCloud  # noqa: E402
 from tests.e2e.stack import Stack, start_stack  # noqa: E402
@@ -37,6 +38,17 @@ MESSAGES = [
     "Han sier han skal ta livet sitt i kveld",
 ]
 
+# Answer turns: guideline questions the assistant answers with a quote and its sources.
+QUESTIONS = [
+    "Hvem har ansvaret for individuell plan?",
+    "Kven skal følgje opp bustad for ein med ROP-lidelse?",
+    "hvem har ansvar for kriseplan",
+    "Hvem følger opp etter utskrivning fra døgnbehandling?",
+    "Hva er hovedforløp 2?",
+]
+# The project's own Rasa rule turn (greeting: NLU, a rule, a template; no custom action).
+RULE_TURN = "hei"
+ANSWER_GOAL = 1.5  # issue 15: an answer turn costs at most this many rule turns, p50
 
 DESCRIPTIONS = [
     "Mann med schizofreni i mange år som injiserer amfetamin daglig, bostedsløs, to barn.",
@@ -58,6 +70,30 @@ def _time(call: Callable[[], object], n: int) -> list[float]:
         call()
         samples.append((time.perf_counter() - started) * 1000)
     return samples
+
+
+def _answer_and_rule_turns(stack: Stack, turns: int) -> tuple[list[float], list[float], int]:
+    """Side by side, one after the other, so other load hits both alike: an answer turn through
+    the gateway (masking, crisis check, Rasa, the action server, the knowledge pipeline) and
+    Rasa's rule turn straight on its REST webhook. Also how many answer turns cited sources."""
+    answers: list[float] = []
+    rules: list[float] = []
+    answered = 0
+    with httpx.Client(base_url=stack.env["RASA_URL"], timeout=60) as rasa:
+        for i in range(turns + 1):  # the first pair warms both paths up
+            started = time.perf_counter()
+            reply = stack.chat(f"answer-{i % 10}", QUESTIONS[i % len(QUESTIONS)])
+            answer_ms = (time.perf_counter() - started) * 1000
+            started = time.perf_counter()
+            rule = rasa.post("/webhooks/rest/webhook", json={"sender": f"rule-{i % 10}", "message": RULE_TURN})
+            rule_ms = (time.perf_counter() - started) * 1000
+            reply.raise_for_status()
+            rule.raise_for_status()
+            if i:
+                answers.append(answer_ms)
+                rules.append(rule_ms)
+                answered += any(m.get("sources") for m in reply.json()["messages"])
+    return answers, rules, answered
 
 
 def _widget(stack: Stack, samples: int) -> dict[str, list[float]]:
@@ -132,7 +168,8 @@ def main() -> None:
 
     settings = KnowledgeSettings()
     started = time.perf_counter()
-    engine = create_engine(settings)
+    engine = assemble(settings).knowledge
+    assert engine is not None, "run make index"
     load_ms = (time.perf_counter() - started) * 1000
     cycle = iter(MESSAGES * (args.turns // len(MESSAGES) + 1))
     retrieval = _time(lambda: engine.ask(next(cycle)), args.turns)
@@ -150,6 +187,7 @@ def main() -> None:
                 response.raise_for_status()
 
             chats = _time(chat, args.turns)
+            answers, rules, answered = _answer_and_rule_turns(stack, args.turns)
             cycle = iter(MESSAGES * (args.turns // len(MESSAGES) + 1))
             asks = _time(
                 lambda: stack.api.post("/api/ask", json={"question": next(cycle)}).raise_for_status(), args.turns
@@ -168,6 +206,10 @@ def main() -> None:
     print(f"retrieval in-process ({args.turns} q)       {_percentiles(retrieval)}")
     print(f"stack start to healthy             {stack.started_seconds:7.1f} s")
     print(f"POST /api/chat ({args.turns} turns)        {_percentiles(chats)}")
+    print(f"answer turn: /api/chat ({answered}/{args.turns} cited) {_percentiles(answers)}")
+    print(f"Rasa rule turn: '{RULE_TURN}' on webhook  {_percentiles(rules)}")
+    ratio = float(np.percentile(answers, 50) / np.percentile(rules, 50))
+    print(f"answer / rule turn, p50            {ratio:7.2f}x (goal <= {ANSWER_GOAL}x)")
     print(f"POST /api/ask ({args.turns} questions)     {_percentiles(asks)}")
     print(f"POST /api/referral ({args.turns} people)   {_percentiles(referrals)}")
     print(f"Teams message to reply ({args.turns})     {_percentiles(teams)}")

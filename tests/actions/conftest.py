@@ -13,7 +13,8 @@ from rasa_sdk.executor import CollectingDispatcher
 @pytest.fixture
 def tracker_for() -> Callable[..., Tracker]:
     """A tracker whose latest user message is `text` classified as `intent`, with `slots`,
-    `entities`, an active form (`loop`) and earlier `events` when a test needs them."""
+    `entities`, an active form (`loop`), earlier `events` and the message's `metadata` (what
+    the gateway sent with it) when a test needs them."""
 
     def make(
         text: str,
@@ -22,11 +23,13 @@ def tracker_for() -> Callable[..., Tracker]:
         entities: list[dict[str, Any]] | None = None,
         loop: str | None = None,
         events: list[dict[str, Any]] | None = None,
+        metadata: dict[str, Any] | None = None,
     ) -> Tracker:
         latest: dict[str, Any] = {
             "text": text,
             "intent": {"name": intent, "confidence": 0.9},
             "entities": entities or [],
+            "metadata": metadata or {},
         }
         return Tracker(
             sender_id="test-worker",

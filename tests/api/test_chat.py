@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
+from collections import Counter
 from collections.abc import Callable
 
 import httpx
 import pytest
 from fastapi.testclient import TestClient
 
-from api.upstream import transcript_lines
+from api.upstream import RasaGateway, transcript_lines
+from knowledge.safety import EMERGENCY_HINT
 from tests.api.conftest import chat, conversation_headers, healthy_rasa
 
 SOURCE = {
@@ -201,3 +204,41 @@ def test_case_transcript_shows_button_titles_and_labels_instead_of_raw_payloads(
         ("worker", "[melding om akutt fare – ordlyden er ikke lagret]"),
         ("worker", "[ba om en rådgiver]"),
     ]
+
+
+def test_rasa_hears_the_gateways_crisis_tier_with_each_message(client_with_rasa: Callable[..., TestClient]) -> None:
+    """The answer action acts on this tier instead of checking the words a second time."""
+    seen: list[dict] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/webhooks/rest/webhook":
+            seen.append(json.loads(request.content))
+        return healthy_rasa([{"recipient_id": "w1", "text": "Svar."}])(request)
+
+    client = client_with_rasa(handler)
+    shown = {}
+    for text in ("Hvem har ansvaret for individuell plan?", "hun har skrevet avskjedsbrev for lenge siden"):
+        first = chat(client, text).json()["messages"][0]["text"]
+        shown[text] = "uncertain" if first == EMERGENCY_HINT else "none"
+    assert [s["metadata"] for s in seen] == [{"safety": tier} for tier in shown.values()]
+    assert sorted(shown.values()) == ["none", "uncertain"]
+
+
+def test_turns_arriving_together_share_one_readiness_probe() -> None:
+    """At low traffic every turn needs a probe; Rasa and the action server are each asked once,
+    not once per waiting turn, and not again while the answer is fresh."""
+    calls: Counter[str] = Counter()
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        calls[request.url.path] += 1
+        return healthy_rasa([{"recipient_id": "w1", "text": "Hei!"}])(request)
+
+    gateway = RasaGateway(httpx.AsyncClient(transport=httpx.MockTransport(handler)), "http://r", "t", "http://a")
+
+    async def turns() -> None:
+        gateway.probe_soon()
+        await asyncio.gather(*(gateway.send(f"w{i}", "hei") for i in range(3)))
+        await gateway.send("w9", "hei")
+
+    asyncio.run(turns())
+    assert calls == {"/status": 1, "/health": 1, "/webhooks/rest/webhook": 4}
