@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -81,23 +81,29 @@ class Conversation:
         """Mask the words and check them for an emergency; no upstream service is asked."""
         if self._buttons.allows(text):
             return Incoming(text, button=True, verdict=NO_CRISIS)
-        masked = payloads.as_words(await run_in_threadpool(self._masker.mask, text))
-        return Incoming(masked, button=False, verdict=await run_in_threadpool(self._safety.verdict, masked))
+        masked, verdict = await run_in_threadpool(self._screen_words, text)
+        return Incoming(masked, button=False, verdict=verdict)
+
+    def _screen_words(self, text: str) -> tuple[str, Verdict]:
+        """Masking and the crisis check in one trip to the threadpool (each trip costs a thread switch)."""
+        masked = payloads.as_words(self._masker.mask(text))
+        return masked, self._safety.verdict(masked)
 
     async def turn(
         self,
         sender: str,
         text: str,
-        over_limit: Callable[[], int],
+        over_limit: Callable[[], Awaitable[int]],
         channel: str = "web",
         conversation: dict[str, Any] | None = None,
     ) -> Replies:
         """The replies to one message. An emergency is answered even over the rate limit (then
         nothing else is done with it); otherwise raises TooFast, or UpstreamUnavailable when only
         Rasa could answer."""
+        self._gateway.probe_soon()  # Rasa's readiness is checked while the message is screened
         incoming = await self.screen(text)
         stored = None if incoming.button else incoming.text
-        wait = over_limit()
+        wait = await over_limit()
         if incoming.verdict.certain:
             return Replies(await self._emergency(sender, incoming, forward=not wait), stored)
         if not incoming.verdict.uncertain:
@@ -150,7 +156,8 @@ class Conversation:
         if not incoming.button and self._safety.clinical(incoming.text):
             message = payloads.CLINICAL_QUESTION  # doses and diagnoses go to the clinician, whatever NLU thinks
         try:
-            turn = await self._gateway.send(sender, message)
+            # The answer action acts on the gateway's verdict instead of deciding it again.
+            turn = await self._gateway.send(sender, message, {payloads.SAFETY_METADATA: incoming.verdict.tier})
         except UpstreamUnavailable as error:
             logger.warning("chat unavailable: %s", error)
             asked = message == payloads.REQUEST_ADVISOR or (not incoming.button and wants_advisor(message))

@@ -8,6 +8,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable
+from typing import Protocol
 
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -48,6 +49,22 @@ class BodySizeLimit:
         await self._app(scope, limited_receive, send)
 
 
+class Limiter(Protocol):
+    """A rate limit by key: in this process (RateLimit) or shared by all gateway workers (Redis)."""
+
+    async def hit(self, key: str) -> int:
+        """Count a hit; 0 if allowed, else the seconds to wait before the next one."""
+        ...
+
+    async def take_back(self, key: str, all_of_them: bool = False) -> None:
+        """Uncount the key's last hit, or all of its hits."""
+        ...
+
+
+# Builds a limiter: (name, hits allowed, window in seconds); the name keeps shared counters apart.
+LimiterFactory = Callable[[str, int, float], Limiter]
+
+
 class RateLimit:
     """At most `limit` hits per key (a conversation, a client address, an account, or one key for
     the whole gateway) in any `window` seconds, as a sliding window. A refused hit is not counted,
@@ -60,7 +77,7 @@ class RateLimit:
         self._hits: dict[str, deque[float]] = {}
         self._lock = threading.Lock()
 
-    def hit(self, key: str) -> int:
+    async def hit(self, key: str) -> int:
         """Count a hit; 0 if allowed, else the seconds to wait before the next one."""
         now = self._clock()
         with self._lock:
@@ -74,7 +91,7 @@ class RateLimit:
                 self._hits = {k: h for k, h in self._hits.items() if h and h[-1] > now - self._window}
             return 0
 
-    def take_back(self, key: str, all_of_them: bool = False) -> None:
+    async def take_back(self, key: str, all_of_them: bool = False) -> None:
         """Uncount the key's last hit (a log-in that was right), or all of its hits."""
         with self._lock:
             hits = self._hits.get(key)
@@ -90,14 +107,19 @@ class TurnLimits:
 
     OVERALL = "*"
 
-    def __init__(self, per_conversation: int, per_address: int, overall: int) -> None:
-        self._conversation = RateLimit(per_conversation)
-        self._address = RateLimit(per_address)
-        self._overall = RateLimit(overall)
+    def __init__(self, make: LimiterFactory, per_conversation: int, per_address: int, overall: int) -> None:
+        self._conversation = make("conversation", per_conversation, 60.0)
+        self._address = make("address", per_address, 60.0)
+        self._overall = make("overall", overall, 60.0)
 
-    def hit(self, sender: str, address: str | None = None) -> int:
+    async def hit(self, sender: str, address: str | None = None) -> int:
         """0 if the turn may go on, else the seconds to wait (the longest of the limits hit)."""
-        waits = [self._conversation.hit(sender), self._overall.hit(self.OVERALL)]
+        waits = [await self._conversation.hit(sender), await self._overall.hit(self.OVERALL)]
         if address is not None:
-            waits.append(self._address.hit(address))
+            waits.append(await self._address.hit(address))
         return max(waits)
+
+
+def local_limiter(clock: Callable[[], float] = time.monotonic) -> LimiterFactory:
+    """Limiters that count in this process only: the single-machine default."""
+    return lambda _name, limit, window: RateLimit(limit, window, clock)

@@ -2,8 +2,8 @@
 account or from one client address, every log-in for it is refused for a while, even with the
 right password, so a guesser learns nothing more.
 
-State is in-process (one gateway process); the narrow `hit/succeeded` interface is what a shared
-store (Redis) would have to offer later.
+The counts are kept where the limiter factory keeps them: in this process by default, in Redis
+when several gateway workers must share them.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from api.limits import RateLimit
+from api.limits import Limiter, LimiterFactory, local_limiter
 
 WINDOW_SECONDS = 15 * 60
 FAILURES_PER_ACCOUNT = 5
@@ -26,33 +26,38 @@ class LoginThrottle:
     forgives the account's failures, but not the address's, or one valid account could reset
     it between guesses at others."""
 
-    accounts: RateLimit
-    addresses: RateLimit
+    accounts: Limiter
+    addresses: Limiter
+
+    @classmethod
+    def build(cls, make: LimiterFactory) -> LoginThrottle:
+        """5 failures per account or 20 per address in 15 minutes."""
+        return cls(
+            make("login-account", FAILURES_PER_ACCOUNT, WINDOW_SECONDS),
+            make("login-address", FAILURES_PER_ADDRESS, WINDOW_SECONDS),
+        )
 
     @classmethod
     def default(cls, clock: Callable[[], float] = time.monotonic) -> LoginThrottle:
-        """5 failures per account or 20 per address in 15 minutes."""
-        return cls(
-            RateLimit(FAILURES_PER_ACCOUNT, WINDOW_SECONDS, clock),
-            RateLimit(FAILURES_PER_ADDRESS, WINDOW_SECONDS, clock),
-        )
+        """The limits counted in this process."""
+        return cls.build(local_limiter(clock))
 
-    def hit(self, name: str, address: str) -> int:
+    async def hit(self, name: str, address: str) -> int:
         """0 if this log-in may be tried (it counts as failed from the moment it is let through, so
         a burst of parallel guesses gets no more tries, until `succeeded`), else the seconds to
         wait; a refused log-in counts against neither."""
-        wait = self.addresses.hit(address)
+        wait = await self.addresses.hit(address)
         if wait:
             return wait
-        wait = self.accounts.hit(_account(name))
+        wait = await self.accounts.hit(_account(name))
         if wait:
-            self.addresses.take_back(address)  # not tried: take the address's count back
+            await self.addresses.take_back(address)  # not tried: take the address's count back
         return wait
 
-    def succeeded(self, name: str, address: str) -> None:
+    async def succeeded(self, name: str, address: str) -> None:
         """The password was right."""
-        self.accounts.take_back(_account(name), all_of_them=True)
-        self.addresses.take_back(address)
+        await self.accounts.take_back(_account(name), all_of_them=True)
+        await self.addresses.take_back(address)
 
 
 def _account(name: str) -> str:

@@ -29,6 +29,9 @@ class Settings(KnowledgeSettings):
     upstream_timeout_seconds: float = 30.0
     # Cases, transcripts, advisors and feedback; any SQLAlchemy URL (postgresql+psycopg://...).
     database_url: str = "sqlite:///var/rop.db"
+    # Live events and rate limits shared by several gateway workers (redis://host:6379/0);
+    # empty keeps them in this process, which is right for one worker.
+    redis_url: str = ""
     # Signs the advisor console's login sessions.
     secret_key: str = DEV_SECRET
     console_session_hours: int = 12

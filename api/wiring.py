@@ -8,10 +8,10 @@ from typing import Any
 import httpx
 from sqlalchemy import Engine
 
+from api.backends import Backends
 from api.conversation import Conversation
 from api.escalation import Escalation
-from api.hub import EventHub
-from api.limits import RateLimit, TurnLimits
+from api.limits import TurnLimits
 from api.login_throttle import LoginThrottle
 from api.privacy import Masker, NameLexicon, any_of, spacy_name_finder
 from api.settings import Settings
@@ -24,25 +24,28 @@ from knowledge.loaders import load_spacy
 from store.advisors import AdvisorStore
 from store.audit import AuditLog
 from store.cases import CaseStore
-from store.database import make_engine, migrate, session_factory
+from store.database import make_engine, session_factory
 
 
 def wire_chat(state: Any, settings: Settings, client: httpx.AsyncClient) -> Engine:
     """Create the chat services on `state` (which already holds `safety` and `referral`); returns the database
-    engine for the caller to dispose. Blocking (migrations, spaCy): run in a thread."""
+    engine for the caller to dispose. Blocking (spaCy): run in a thread."""
     database = make_engine(settings.database_url)
-    migrate(database)
+    state.backends = shared = Backends(database, settings.redis_url)  # migrated by its `running()`
     sessions = session_factory(database)
     state.cases, state.advisors = CaseStore(sessions), AdvisorStore(sessions)
-    state.audit, state.login_throttle = AuditLog(sessions), LoginThrottle.default()
-    state.hub = EventHub()
+    state.audit, state.login_throttle = AuditLog(sessions), LoginThrottle.build(shared.limiter)
+    state.hub = shared.hub
     state.limits = TurnLimits(
-        settings.chat_messages_per_minute, settings.address_messages_per_minute, settings.overall_messages_per_minute
+        shared.limiter,
+        settings.chat_messages_per_minute,
+        settings.address_messages_per_minute,
+        settings.overall_messages_per_minute,
     )
-    state.start_limit = RateLimit(settings.conversations_per_minute)
+    state.start_limit = shared.limiter("start", settings.conversations_per_minute, 60.0)
     state.escalation = Escalation(state.cases, state.hub, settings.opening_hours())
     names = NameLexicon.load(settings.names_file)
-    state.masker = Masker(any_of(spacy_name_finder(load_spacy(settings.spacy_model)), names.find))
+    state.masker = Masker(any_of(spacy_name_finder(load_spacy(settings.spacy_model), names), names.find))
     state.gateway = RasaGateway(client, settings.rasa_url, settings.rasa_token, settings.actions_url)
     state.buttons = ButtonPayloads({slot: q.options for slot, q in state.referral.questions.items()})
     state.conversation = Conversation(state.gateway, state.safety, state.masker, state.escalation, state.buttons)

@@ -12,13 +12,14 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from knowledge.settings import PROJECT_ROOT
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 SQLITE = "sqlite:///"
+MIGRATION_LOCK = 16_0001  # PostgreSQL advisory lock id held while migrating
 
 
 def make_engine(url: str) -> Engine:
@@ -28,7 +29,9 @@ def make_engine(url: str) -> Engine:
         path = PROJECT_ROOT / url.removeprefix(SQLITE)  # an absolute path stays as it is
         path.parent.mkdir(parents=True, exist_ok=True)
         url = SQLITE + str(path)
-    engine = create_engine(url, pool_pre_ping=True)
+    # a PostgreSQL host that does not answer must fail a request, not hang it
+    connect_args = {"connect_timeout": 5} if url.startswith("postgresql") else {}
+    engine = create_engine(url, pool_pre_ping=True, connect_args=connect_args)
     if engine.dialect.name == "sqlite":
 
         @event.listens_for(engine, "connect")
@@ -44,12 +47,15 @@ def make_engine(url: str) -> Engine:
 
 def migrate(engine: Engine) -> None:
     """Bring the schema to the newest Alembic revision. The gateway does this at start and the
-    admin CLI before it writes; for SQLite a lock file keeps two of them from racing."""
+    admin CLI before it writes; a lock file (SQLite) or an advisory lock (PostgreSQL) keeps two
+    of them, such as two gateway workers starting together, from racing."""
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     database = engine.url.database if engine.dialect.name == "sqlite" else None
     lock = Path(f"{database}.migrate.lock") if database and database != ":memory:" else None
     with _file_lock(lock), engine.begin() as connection:
+        if engine.dialect.name == "postgresql":
+            connection.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": MIGRATION_LOCK})
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
 

@@ -75,7 +75,7 @@ async def login(
 ) -> ConsoleSession:
     """Exchange name and password for a session token; refused for a while after too many
     failures for the name or from the address, even with the right password."""
-    wait = throttle.hit(body.name, address)
+    wait = await throttle.hit(body.name, address)
     if wait:
         logger.warning("advisor log-in refused (too many failures): name %r from %s", body.name, address)
         minutes = math.ceil(wait / 60)
@@ -86,7 +86,7 @@ async def login(
         logger.warning("advisor log-in failed: name %r from %s", body.name, address)
         await run_in_threadpool(audit.record, LOGIN_FAILED, body.name, None, address)
         raise HTTPException(status_code=401, detail=WRONG_LOGIN)
-    throttle.succeeded(body.name, address)
+    await throttle.succeeded(body.name, address)
     await run_in_threadpool(audit.record, LOGIN, advisor.name, advisor.id, address)
     token, expires = issue_session(
         settings.secret_key, advisor.id, advisor.session_version, settings.console_session_hours

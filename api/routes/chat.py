@@ -25,7 +25,7 @@ from api.deps import (
     StartLimitDep,
 )
 from api.escalation import message_out
-from api.hub import EventHub
+from api.hub import EventHub, HubUnavailable
 from api.identity import issue_conversation
 from api.schemas import ChatRequest, ChatResponse, NewConversation
 from api.upstream import UpstreamUnavailable
@@ -40,7 +40,7 @@ AUTH: dict[int | str, dict[str, Any]] = {401: {"description": NO_CONVERSATION}}
 async def start_conversation(settings: SettingsDep, start_limit: StartLimitDep, address: AddressDep) -> NewConversation:
     """Start a web conversation. Keep `token` for as long as the conversation lasts and send it
     as `Authorization: Bearer <token>` to the chat, history and event endpoints."""
-    wait = start_limit.hit(address)
+    wait = await start_limit.hit(address)
     if wait:
         raise HTTPException(status_code=429, detail=TOO_FAST, headers={"Retry-After": str(wait)})
     conversation_id, token, expires = issue_conversation(settings.secret_key, settings.conversation_hours)
@@ -86,13 +86,20 @@ async def events(sender: ConversationIdDep, hub: HubDep, request: Request) -> St
 
 
 async def sse(hub: EventHub, topic: str, request: Request) -> AsyncIterator[str]:
-    """A topic's events as SSE, with a comment line now and then so proxies keep it open."""
-    async with hub.subscribe(topic) as queue:
-        yield ": connected\n\n"
-        while not await request.is_disconnected():
-            try:
-                event = await asyncio.wait_for(queue.get(), KEEPALIVE_SECONDS)
-            except TimeoutError:
-                yield ": keepalive\n\n"
-                continue
-            yield f"event: {event['type']}\ndata: {json.dumps(event, ensure_ascii=False)}\n\n"
+    """A topic's events as SSE, with a comment line now and then so proxies keep it open. The
+    stream ends when live events are down or had a gap: the client reconnects and fetches from
+    the database what it missed."""
+    try:
+        async with hub.subscribe(topic) as queue:
+            yield ": connected\n\n"
+            while not await request.is_disconnected():
+                try:
+                    event = await asyncio.wait_for(queue.get(), KEEPALIVE_SECONDS)
+                except TimeoutError:
+                    yield ": keepalive\n\n"
+                    continue
+                if event is None:
+                    return
+                yield f"event: {event['type']}\ndata: {json.dumps(event, ensure_ascii=False)}\n\n"
+    except HubUnavailable:
+        yield ": live events are down, reconnect later\n\n"

@@ -23,7 +23,7 @@ def test_health_is_503_and_names_rasa_and_actions_when_they_are_down(client: Tes
 def test_health_is_200_when_everything_is_ready(client_with_rasa: Callable[..., TestClient]) -> None:
     response = client_with_rasa(healthy_rasa([])).get("/health")
     assert response.status_code == 200
-    components = {"rasa": "ok", "actions": "ok", "index": "ok", "semantic": "ok"}
+    components = {"rasa": "ok", "actions": "ok", "index": "ok", "semantic": "ok", "database": "ok"}
     assert response.json() == {"status": "ok", "components": components}
 
 

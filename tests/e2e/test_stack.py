@@ -19,7 +19,7 @@ FNR = "15076500565"
 def test_health_reports_every_component_ready(stack: Stack) -> None:
     assert stack.api.get("/health").json() == {
         "status": "ok",
-        "components": {"rasa": "ok", "actions": "ok", "index": "ok", "semantic": "ok"},
+        "components": {"rasa": "ok", "actions": "ok", "index": "ok", "semantic": "ok", "database": "ok"},
     }
 
 
