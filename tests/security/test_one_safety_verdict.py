@@ -16,8 +16,11 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
+from api.main import create_app
 from api.settings import Settings
+from api.upstream import RasaGateway
 from api.wiring import wire_teams
+from knowledge.pipeline import KnowledgePipeline
 from knowledge.safety import EMERGENCY_HINT, SafetyRules
 from tests.api.conftest import RasaHandler, chat, healthy_rasa
 from tests.api.teams.conftest import teams_settings
@@ -92,11 +95,14 @@ def test_bare_fragment_about_a_man_gets_no_emergency_reply_anywhere(
 
 
 def test_health_names_the_semantic_check_and_stays_200_without_it(
-    client_with_rasa: Callable[[RasaHandler], TestClient], settings: Settings
+    client_with_rasa: Callable[[RasaHandler], TestClient], settings: Settings, engine: KnowledgePipeline
 ) -> None:
-    client = client_with_rasa(healthy_rasa([]))
-    response = client.get("/health")
+    response = client_with_rasa(healthy_rasa([])).get("/health")
     assert response.status_code == 200 and response.json()["components"]["semantic"] == "ok"
-    client.app.state.settings = settings.model_copy(update={"semantic_encoder": "off"})  # type: ignore[attr-defined]
-    response = client.get("/health")
+    off = settings.model_copy(update={"semantic_encoder": "off"})
+    app = create_app(off, engine=engine)
+    with TestClient(app) as client:
+        transport = httpx.MockTransport(healthy_rasa([]))
+        app.state.gateway = RasaGateway(httpx.AsyncClient(transport=transport), off.rasa_url, "", off.actions_url)
+        response = client.get("/health")
     assert response.status_code == 200 and response.json()["components"]["semantic"].startswith("av (")
