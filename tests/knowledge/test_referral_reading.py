@@ -53,6 +53,32 @@ def test_severity_is_read_from_everyday_function(referral: ReferralEngine, descr
     assert referral.suggest(description).severity == severity
 
 
+@pytest.mark.parametrize(
+    ("function_kept", "function_lost"),
+    [
+        (
+            "Hun har drukket en flaske vin hver dag i mange år, men fungerer godt på jobb og har det greit.",
+            "Hun har drukket en flaske vin hver dag i mange år og klarer ikke lenger å handle eller lage mat.",
+        ),
+        (
+            "Han røyker hasj daglig siden ungdomsskolen, men er i fast jobb og har egen leilighet.",
+            "Han røyker hasj daglig siden ungdomsskolen og trenger hjelp til å handle og betale regninger.",
+        ),
+    ],
+)
+def test_function_outweighs_amount_of_use(referral: ReferralEngine, function_kept: str, function_lost: str) -> None:
+    """Daily use with work and home kept is mild; the same use with daily living lost is severe."""
+    assert (referral.suggest(function_kept).severity, referral.suggest(function_lost).severity) == ("mild", "severe")
+
+
+def test_a_bout_that_is_over_with_function_back_is_mild_and_short(referral: ReferralEngine) -> None:
+    result = referral.suggest(
+        "Han fikk angstanfall og drakk mye noen helger i en tung eksamensperiode. Nå har han kommet seg "
+        "og er tilbake på studiet, og han trener igjen."
+    )
+    assert (result.severity, result.duration, result.pathway) == ("mild", "short", 1)
+
+
 def test_tvangstanker_is_not_coercion(referral: ReferralEngine) -> None:
     result = referral.suggest("Ho har hatt tvangstankar sidan ho var lita, men har fast jobb og klarer seg bra.")
     assert (result.severity, result.duration, result.pathway) == ("mild", "long", 2)
@@ -84,6 +110,18 @@ def test_tvangstanker_is_not_coercion(referral: ReferralEngine) -> None:
         (
             "Han har drukket i mange år og klarer ikke lenger å ta vare på seg selv.",
             "Han har drukket i mange aar og klarer ikkje lenger aa ta vare paa seg sjol.",
+        ),
+        (  # past vs now within the episode: what she did then is as severe as what she does
+            "Etter bruddet i vinter drakk hun seg full hver kveld og sluttet å spise.",
+            "Etter bruddet i vinter drikker hun seg full hver kveld og har sluttet å spise.",
+        ),
+        (  # word order: the pronoun after the verb
+            "I høst sluttet hun å spise og drakk hver dag, og hun ble innlagt en uke.",
+            "I høst sluttet å spise og drakk hver dag, og hun ble innlagt en uke.",
+        ),
+        (  # dialect: "treng hjelp te/tel", plural in -a, "pa" for "på"
+            "Han har hatt psykoser i mange år, trenger hjelp til å handle og har hatt flere innleggelser.",
+            "Han har hatt psykosa i mange ar, treng hjelp tel å handle og har hatt fleire innleggelsa.",
         ),
     ],
 )
