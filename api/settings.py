@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo
 
-from pydantic import model_validator
+from pydantic import Field, model_validator
 
 from api.hours import OpeningHours
 from knowledge.settings import PROJECT_ROOT, KnowledgeSettings
@@ -29,6 +29,13 @@ class Settings(KnowledgeSettings):
     upstream_timeout_seconds: float = 30.0
     # Cases, transcripts, advisors and feedback; any SQLAlchemy URL (postgresql+psycopg://...).
     database_url: str = "sqlite:///var/rop.db"
+    # Rasa's tracker store, read from the same variables as endpoints.yml: a PostgreSQL URL, or
+    # else the SQLite file (relative to the project folder, where Rasa runs).
+    tracker_store_url: str = ""
+    tracker_store_db: str = "var/rasa-tracker.db"
+    # Closed cases, their messages, feedback and Rasa's events older than this many days are
+    # deleted (store.retention, every hour in the gateway and by `python -m api.admin purge`).
+    retention_days: int = Field(default=30, ge=1)
     # Live events and rate limits shared by several gateway workers (redis://host:6379/0);
     # empty keeps them in this process, which is right for one worker.
     redis_url: str = ""
@@ -60,6 +67,12 @@ class Settings(KnowledgeSettings):
     botframework_openid_url: str = "https://login.botframework.com/v1/.well-known/openidconfiguration"
     botframework_issuer: str = "https://api.botframework.com"
     microsoft_login_url: str = "https://login.microsoftonline.com"
+    # The host name workers reach the gateway at (rop.kommune.no, no https://): the Teams app's
+    # validDomains and, unless set, its publisher's web, privacy and terms pages (make teams-app).
+    public_domain: str = ""
+    teams_developer_name: str = "ROP-veiviser"
+    teams_privacy_url: str = ""
+    teams_terms_url: str = ""
 
     @property
     def teams_enabled(self) -> bool:
