@@ -4,6 +4,7 @@
     python -m api.admin new-token NAME        a new bearer token as the last line (the old one and console sessions end)
     python -m api.admin new-password NAME     a new console password as the last line (console sessions end)
     python -m api.admin audit [--limit N]     the newest audit log entries, newest first
+    python -m api.admin purge                 delete what is older than RETENTION_DAYS (for a system timer)
 
 Secrets are printed once and stored only as hashes.
 """
@@ -14,6 +15,9 @@ import argparse
 import json
 import sys
 
+from pydantic import ValidationError
+
+from api.retention import RetentionReport, purge
 from api.settings import Settings
 from store.advisors import AdvisorExists, AdvisorStore, UnknownAdvisor
 from store.audit import AuditLog
@@ -35,6 +39,7 @@ def _parser() -> argparse.ArgumentParser:
             command.add_argument("--role", choices=ROLES, default="advisor", help="admin may also read the audit log")
     audit = commands.add_parser("audit", help="print the newest audit log entries")
     audit.add_argument("--limit", type=int, default=50, help="how many entries (default 50)")
+    commands.add_parser("purge", help="delete closed cases, feedback and Rasa events older than RETENTION_DAYS")
     return parser
 
 
@@ -46,14 +51,31 @@ def _audit_line(entry: AuditEntry) -> str:
     return f"{entry.at:%Y-%m-%d %H:%M:%S} UTC  {entry.action:<12}  {name}  {entry.address or '-'}  {case}".rstrip()
 
 
+def _purge_lines(report: RetentionReport, days: int) -> list[str]:
+    """What a purge deleted, one kind per line."""
+    purged = report.purged
+    return [
+        f"Slettet det som er eldre enn {days} dager (før {report.cutoff:%Y-%m-%d %H:%M} UTC):",
+        f"  lukkede saker: {purged.cases}",
+        f"  meldinger i sakene: {purged.messages}",
+        f"  tilbakemeldinger: {purged.feedback}",
+        f"  hendelser i Rasa: {report.events}",
+    ]
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run one command; 0 on success, 1 with a message on stderr otherwise."""
     args = _parser().parse_args(argv)
-    name = args.name.strip() if args.command != "audit" else ""
-    if args.command != "audit" and not 0 < len(name) <= 80:
+    name = args.name.strip() if "name" in args else ""
+    if "name" in args and not 0 < len(name) <= 80:
         print("Navnet må ha 1–80 tegn.", file=sys.stderr)
         return 1
-    engine = make_engine(Settings().database_url)
+    try:
+        settings = Settings()
+    except ValidationError as error:
+        print(f"Ugyldige innstillinger:\n{error}", file=sys.stderr)
+        return 1
+    engine = make_engine(settings.database_url)
     migrate(engine)
     sessions = session_factory(engine)
     advisors = AdvisorStore(sessions)
@@ -67,6 +89,8 @@ def main(argv: list[str] | None = None) -> int:
             print(advisors.new_token(name))
         elif args.command == "new-password":
             print(advisors.new_password(name))
+        elif args.command == "purge":
+            print("\n".join(_purge_lines(purge(settings, sessions), settings.retention_days)))
         else:
             for entry in AuditLog(sessions).recent(max(1, args.limit)):
                 print(_audit_line(entry))

@@ -71,7 +71,7 @@ class Backends:
             self._migrated = True
         except SQLAlchemyError as error:
             logger.error("database not migrated (retrying): %s", error)
-            self._database_problem = _first_line(error)
+            self._database_problem = first_line(error)
 
     async def _migrate_until_done(self) -> None:
         pause = FIRST_RETRY_SECONDS
@@ -87,7 +87,7 @@ class Backends:
                 await asyncio.wait_for(run_in_threadpool(self._ping), DATABASE_CHECK_SECONDS)
                 return "ok"
             except (SQLAlchemyError, TimeoutError) as error:
-                self._database_problem = _first_line(error)
+                self._database_problem = first_line(error)
         return f"databasen svarer ikke ({self._database_problem}): saker og rådgiverinnlogging virker ikke nå"
 
     def _ping(self) -> None:
@@ -95,7 +95,7 @@ class Backends:
             connection.execute(text("SELECT 1"))
 
 
-def _first_line(error: BaseException) -> str:
+def first_line(error: BaseException) -> str:
     """The driver's message without SQLAlchemy's appended SQL and links."""
     if isinstance(error, TimeoutError):
         return f"intet svar på {DATABASE_CHECK_SECONDS:.0f} s"

@@ -16,12 +16,14 @@ from fastapi.staticfiles import StaticFiles
 from api.errors import install_error_handlers
 from api.headers import SecurityHeaders
 from api.limits import BodySizeLimit
+from api.retention import scheduled_purge
 from api.routes import advisor, ask, chat, health, pages, referral, teams
 from api.settings import Settings
 from api.wiring import wire_chat
 from knowledge.answer import Answerer
 from knowledge.assemble import assemble
 from knowledge.loaders import ModelLoadError
+from store.database import session_factory
 
 logger = logging.getLogger(__name__)
 
@@ -48,7 +50,7 @@ def create_app(settings: Settings | None = None, engine: Answerer | None = None)
             )
         async with httpx.AsyncClient(timeout=settings.upstream_timeout_seconds) as client:
             database = await run_in_threadpool(wire_chat, app.state, settings, client)
-            async with app.state.backends.running():
+            async with app.state.backends.running(), scheduled_purge(settings, session_factory(database)):
                 yield
         database.dispose()
 

@@ -33,6 +33,7 @@ def settings(tmp_path: Path) -> Settings:
         actions_url=closed_port_url(),
         environment="test",
         database_url=f"sqlite:///{tmp_path}/rop.db",
+        tracker_store_db=str(tmp_path / "rasa-tracker.db"),
     )
 
 
