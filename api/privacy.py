@@ -126,6 +126,9 @@ _RELATIVE = re.compile(
     rf"(?P<whose>\s+(?:{'|'.join(sorted(_WHOSE))}))?\s*,?\s+",
     re.IGNORECASE,
 )
+# A worker introducing herself: "det e Tone frå psykisk helse", "her er Kari": a capitalised word after
+# is a name even when it is an ordinary word too ("det er viktig" is not capitalised, "NAV-veileder" is an acronym).
+_INTRODUCED = re.compile(r"\b(?:(?:det|dette|her)\s+(?:er|e|æ)|(?:jeg|eg|æ|je)\s+(?:er|e|æ))\s+", re.IGNORECASE)
 # An age right after a word makes it a name: "ola (45)", "kari, 38 år".
 _AGE_AFTER = re.compile(r"\s*(?:\(\s*\d{1,3}\s*(?:år)?\s*\)|,?\s+\d{1,3}\s*år\b)")
 # ... and an age said of it makes it a name where a name can stand: "liv er 23", not "han er 23".
@@ -218,6 +221,11 @@ class NameLexicon:
             at[m.end()]: "," in m.group() and bool(m["whose"]) for m in _RELATIVE.finditer(text) if m.end() in at
         }
         positions |= {at[m.end()]: True for m in _CALLED.finditer(text) if m.end() in at}
+        positions |= {
+            at[m.end()]: False
+            for m in _INTRODUCED.finditer(text)
+            if m.end() in at and words[at[m.end()]][2][:1].isupper() and not words[at[m.end()]][2][:2].isupper()
+        }
         positions |= {i: True for i, (_, end, _) in enumerate(words) if _AGE_AFTER.match(text, end)}
         positions |= {
             i: False for i, (_, end, _) in enumerate(words) if i not in positions and _AGE_SAID.match(text, end)

@@ -110,3 +110,33 @@ def test_person_names_typed_in_lower_case_are_masked_too(masker: Masker, typed: 
 )
 def test_ordinary_words_that_are_also_names_are_not_masked(masker: Masker, text: str) -> None:
     assert masker.mask(text) == text
+
+
+@pytest.mark.parametrize(
+    ("typed", "masked"),
+    [
+        ("hei, det e Tone frå rustenesta", f"hei, det e {NAME} frå rustenesta"),
+        ("hei, det er Tone fra rustjenesten", f"hei, det er {NAME} fra rustjenesten"),
+        ("Dette er Per på NAV-kontoret", f"Dette er {NAME} på NAV-kontoret"),
+        ("jeg er Bjørn og jobber i kommunen", f"jeg er {NAME} og jobber i kommunen"),
+    ],
+)
+def test_a_worker_introducing_herself_by_a_name_that_is_also_a_word_is_masked(
+    masker: Masker, typed: str, masked: str
+) -> None:
+    """'Tone' and 'Per' are ordinary words too; after 'det e'/'dette er' and capitalised, they are names."""
+    assert masker.mask(typed) == masked
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "det er viktig at DPS er med",
+        "Det er DPS som har ansvaret",
+        "jeg er sykepleier i kommunen",
+        "Jeg er NAV-veileder og har en bruker",
+        "her er per uke",
+    ],
+)
+def test_ordinary_words_after_det_er_or_jeg_er_are_not_masked(masker: Masker, text: str) -> None:
+    assert masker.mask(text) == text

@@ -67,3 +67,55 @@ def test_without_the_semantic_model_emergencies_are_still_caught_and_fragments_a
     ngrams_only = create_safety_rules(KnowledgeSettings(semantic_encoder="off"))
     assert ngrams_only.verdict("ho seier ho skal henge seg i natt").certain
     assert not ngrams_only.verdict("han er 58").certain
+
+
+@pytest.mark.parametrize(
+    "stable_now",
+    [
+        "Han tok en overdose to ganger for tre år siden, men er rusfri nå. Hvem skal være med i ansvarsgruppa?",
+        "Han tok en overdose to ganger for tre år siden, men nå er han rusfri. Hvem skal være med i ansvarsgruppa?",
+        "Ho prøvde å ta livet sitt for seks år sidan og har vore stabil lenge no. Kan DPS avslutte?",
+    ],
+)
+def test_a_past_event_with_a_stable_now_is_not_an_emergency(safety: SafetyRules, stable_now: str) -> None:
+    """'stabil nå' and 'nå er han rusfri' describe today's calm, not something happening now."""
+    assert not safety.verdict(stable_now).certain
+
+
+def test_the_same_past_event_with_a_new_one_now_is_an_emergency(safety: SafetyRules) -> None:
+    assert safety.verdict("Han tok en overdose for tre år siden, og nå har han tatt en ny og puster dårlig.").certain
+
+
+@pytest.mark.parametrize(
+    ("voices", "commanding_voices"),
+    [
+        (
+            "Han hører stemmer av og til når han har røykt hasj, skal han til DPS eller TSB?",
+            "Han hører stemmer som sier at han må skade naboen, og han har røykt hasj.",
+        ),
+        (
+            "Ho høyrer stemmer innimellom og drikk i helgane, kven følgjer opp?",
+            "Ho høyrer stemmer som seier at ho må drepe seg, og ho drikk i helgane.",
+        ),
+    ],
+)
+def test_hearing_voices_alone_is_not_the_emergency_reply_but_voices_that_command_harm_are(
+    safety: SafetyRules, voices: str, commanding_voices: str
+) -> None:
+    """Many with a psychotic disorder hear voices for years; voices that order harm are acute."""
+    assert not safety.verdict(voices).certain
+    assert safety.verdict(commanding_voices).certain
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ("han hører stemmer innimellom, hvem følger opp?", "hun hører stemmer innimellom, hvem følger opp?"),
+        ("han hører stemmer innimellom, hvem følger opp?", "han høyrer stemmar innimellom, kven følgjer opp?"),
+        ("hun hører stemmer som sier hun må skade seg", "han hører stemmer som sier han må skade seg"),
+    ],
+)
+def test_voices_pairs_differing_in_pronoun_or_spelling_get_the_same_verdict(
+    safety: SafetyRules, first: str, second: str
+) -> None:
+    assert safety.verdict(first).tier == safety.verdict(second).tier, (first, second)
