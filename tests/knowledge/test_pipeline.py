@@ -108,6 +108,26 @@ def test_what_must_not_matter_does_not_change_the_passage(engine: KnowledgePipel
     assert engine.ask(first).sources[0].id == engine.ask(second).sources[0].id
 
 
+@pytest.mark.parametrize(
+    ("dialect", "bokmal"),
+    [
+        ("kæm e det som ska lag individuell plan, oss eller dæm på DPS", "hvem er det som skal lage individuell plan"),
+        (
+            "ka ska vi gjøre når han ikkje møter opp på timene hos dps, e det vårres ansvar å følge opp",
+            "hva skal vi gjøre når han ikke møter opp på timene hos DPS, er det vårt ansvar å følge opp",
+        ),
+    ],
+)
+def test_dialect_small_words_do_not_make_a_question_look_off_topic(
+    engine: KnowledgePipeline, dialect: str, bokmal: str
+) -> None:
+    """'kæm', 'e', 'ska', 'dæm' are 'hvem', 'er', 'skal', 'de': stop words, not words the guidelines never use."""
+    answer, reference = engine.ask(dialect), engine.ask(bokmal)
+    assert not answer.out_of_scope
+    assert answer.sources[0].id == reference.sources[0].id
+    assert engine.features(dialect)[3] <= 0.2  # the share of unknown words
+
+
 def test_a_verdict_the_caller_already_has_is_used_not_decided_again(engine: KnowledgePipeline) -> None:
     question = "hvem har ansvaret for individuell plan?"
     assert engine.ask(question).emergency_hint is None
