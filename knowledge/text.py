@@ -74,7 +74,65 @@ _EXTRA_STOP_WORDS = frozenset(
         "gjør",
     }
 )
-STOP = (frozenset(STOP_WORDS) - _CONTENT_WORDS) | _EXTRA_STOP_WORDS
+# English small words workers mix in ("what does that even mean i praksis"): not words the guidelines
+# never use, just words. A short list, not spaCy's English one, which holds "full", "fire" and "side".
+_ENGLISH_STOP_WORDS = frozenset(
+    {
+        "what",
+        "does",
+        "do",
+        "did",
+        "that",
+        "this",
+        "these",
+        "those",
+        "even",
+        "mean",
+        "means",
+        "meant",
+        "the",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "how",
+        "who",
+        "why",
+        "when",
+        "where",
+        "which",
+        "should",
+        "would",
+        "could",
+        "can",
+        "we",
+        "you",
+        "they",
+        "of",
+        "to",
+        "and",
+        "or",
+        "with",
+        "about",
+        "really",
+        "actually",
+        "anyway",
+        "like",
+        "just",
+        "so",
+        "there",
+        "our",
+        "my",
+        "your",
+        "any",
+        "anyone",
+        "someone",
+        "here",
+    }
+)
+STOP = (frozenset(STOP_WORDS) - _CONTENT_WORDS) | _EXTRA_STOP_WORDS | _ENGLISH_STOP_WORDS
 # The longest run of non-space characters read as a word; the guidelines' longest word has 26 letters.
 MAX_WORD = 64
 _LONG_RUN = re.compile(rf"(?<=\S{{{MAX_WORD}}})\S+")

@@ -30,6 +30,19 @@ def test_question_words_in_bokmal_and_nynorsk_are_dropped() -> None:
     assert n.terms("Kven har ansvaret for bolig?") == n.terms("Hvem har ansvaret for bolig?") == n.terms("ansvar bolig")
 
 
+def test_english_small_words_mixed_in_are_dropped_but_it_stays() -> None:
+    """'what does that even mean' says nothing about the topic; 'IT' in 'IT-systemet' does."""
+    n = _normaliser()
+    assert n.terms("what does that even mean, ansvarsgruppe i praksis") == n.terms("ansvarsgruppe i praksis")
+    assert "it" in n.terms("hvem har ansvaret for IT-systemet")
+
+
+def test_workers_abbreviations_expand() -> None:
+    n = _normaliser()
+    assert set(n.terms("spesialisthelsetjenesten")) <= set(n.terms("SHT"))
+    assert set(n.terms("kriseplan")) <= set(n.terms("KP"))
+
+
 def test_hyphenated_compounds_are_split() -> None:
     assert "lid" in _normaliser().terms("ROP-lidelser")
 
