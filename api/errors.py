@@ -160,6 +160,7 @@ def install_error_handlers(app: FastAPI) -> None:
         tracebacks.error(exc)
         return _internal_error()
 
+    # Starlette types every handler as taking Exception; these take the class they are registered for.
     app.add_exception_handler(RequestValidationError, _validation_error)  # type: ignore[arg-type]
     app.add_exception_handler(StarletteHTTPException, _http_error)  # type: ignore[arg-type]
     app.add_exception_handler(Exception, unexpected_error)

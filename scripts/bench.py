@@ -21,10 +21,10 @@ from playwright.sync_api import Page, sync_playwright
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from devstack.bot_connector import BotConnectorCloud  # noqa: E402
+from devstack.stack import Stack, start_stack  # noqa: E402
 from knowledge.assemble import assemble  # noqa: E402
 from knowledge.settings import KnowledgeSettings  # noqa: E402
-from tests.bot_connector import BotConnectorCloud  # noqa: E402
-from tests.e2e.stack import Stack, start_stack  # noqa: E402
 
 MESSAGES = [
     "Hvem har ansvaret for individuell plan?",

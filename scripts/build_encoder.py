@@ -190,7 +190,7 @@ def initial_weights(
 
     Centring removes the shared "frequent word" direction; the SIF scale makes the plain
     mean in StaticEmbedding behave like a frequency-weighted mean."""
-    vec = table.astype(np.float64)
+    vec: npt.NDArray[np.float64] = table.astype(np.float64)
     vec[~keep] = 0.0
     p = counts / max(counts.sum(), 1.0)
     vec[keep] -= (p[keep] / p[keep].sum()) @ vec[keep]
@@ -325,7 +325,7 @@ def fine_tune(
                 torch.nn.functional.cross_entropy(logits, target) + torch.nn.functional.cross_entropy(logits.T, target)
             ) / 2
             optimizer.zero_grad()
-            loss.backward()
+            torch.autograd.backward(loss)
             optimizer.step()
             total += float(loss.detach())
         model.eval()
@@ -399,6 +399,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> int:
     """Run the whole build; returns a process exit code."""
     import torch
+    from sentence_transformers.sentence_transformer.modules import StaticEmbedding
 
     args = parse_args(argv)
     cfg = BuildConfig(seed=args.seed, epochs=args.epochs, learning_rate=args.learning_rate)
@@ -430,7 +431,9 @@ def main(argv: list[str] | None = None) -> int:
     out: Path = args.out
     out.mkdir(parents=True, exist_ok=True)
     model.save(str(out), create_model_card=False)
-    final = model[0].embedding.weight.detach().numpy()
+    static = model[0]
+    assert isinstance(static, StaticEmbedding)  # make_model's one module
+    final = static.embedding.weight.detach().numpy()
     (out / "README.md").write_text(
         MODEL_CARD.format(
             name=out.name,

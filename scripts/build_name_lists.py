@@ -89,7 +89,7 @@ def _listed(path: Path) -> set[str]:
     }
 
 
-def name_lists(shared: Path) -> dict[str, object]:
+def name_lists(shared: Path) -> dict[str, list[str] | list[dict[str, str | int]]]:
     """Given names, surnames and names that are ordinary words too, and the inputs they came from."""
     inputs = find_inputs(shared)
     given: Counter[str] = Counter()
@@ -130,7 +130,7 @@ def main() -> None:
     lists = name_lists(args.shared)
     OUT.parent.mkdir(parents=True, exist_ok=True)
     OUT.write_text(json.dumps(lists, ensure_ascii=False, indent=0) + "\n", encoding="utf-8")
-    counts = ", ".join(f"{len(lists[key])} {key}" for key in ("given", "surnames", "ordinary", "frequent"))  # type: ignore[arg-type]
+    counts = ", ".join(f"{len(lists[key])} {key}" for key in ("given", "surnames", "ordinary", "frequent"))
     print(f"{OUT.relative_to(ROOT)}: {counts}")
 
 

@@ -10,15 +10,15 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser
 
+from devstack.bot_connector import BotConnectorCloud
+from devstack.stack import ADVISOR_CONTACT, Stack, StackFailed, start_stack
 from knowledge.assemble import assemble
 from knowledge.build import build
 from knowledge.encoder import Encoder
 from knowledge.loaders import load_encoder, load_semantic_encoder
 from knowledge.pipeline import KnowledgePipeline
 from knowledge.settings import PROJECT_ROOT, KnowledgeSettings
-from tests.bot_connector import BotConnectorCloud
 from tests.e2e.browser import launch
-from tests.e2e.stack import ADVISOR_CONTACT, Stack, StackFailed, start_stack
 
 
 @pytest.fixture(scope="session")

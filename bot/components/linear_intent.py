@@ -15,6 +15,7 @@ from typing import Any, Dict, List
 
 import joblib
 import numpy as np
+import numpy.typing as npt
 import scipy.sparse as sp
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -124,24 +125,24 @@ class LinearIntentClassifier(IntentClassifier, GraphComponent):
         classes = self._model.classes_
         for message, own in zip(messages, probabilities, strict=True):
             row = self._blend(own, classes, message.get(INTENT_RANKING_KEY) or [])
-            ranking = sorted(
-                ({"name": str(name), "confidence": float(p)} for name, p in zip(classes, row, strict=True)),
-                key=lambda entry: -entry["confidence"],
-            )
+            ranked = sorted(zip(classes, row, strict=True), key=lambda pair: -float(pair[1]))
+            ranking = [{"name": str(name), "confidence": float(p)} for name, p in ranked]
             message.set(INTENT, ranking[0], add_to_output=True)
             message.set(INTENT_RANKING_KEY, ranking[: self._config["ranking_length"]], add_to_output=True)
         return messages
 
-    def _blend(self, own: np.ndarray, classes: np.ndarray, earlier: List[Dict[str, Any]]) -> np.ndarray:
+    def _blend(
+        self, own: npt.NDArray[np.float64], classes: npt.NDArray[np.str_], earlier: List[Dict[str, Any]]
+    ) -> npt.NDArray[np.float64]:
         """Mix an earlier classifier's ranking (over the same intents) into our probabilities."""
-        weight = self._config["blend_weight"]
+        weight = float(self._config["blend_weight"])
         if not weight or not earlier:
             return own
         confidence = {entry["name"]: entry["confidence"] for entry in earlier}
         logits = np.log(np.array([confidence.get(str(name), 0.0) for name in classes]) + 1e-6)
         logits /= self._config["blend_temperature"]
-        other = np.exp(logits - logits.max())
-        return (1 - weight) * own + weight * other / other.sum()
+        other: npt.NDArray[np.float64] = np.exp(logits - logits.max())
+        return (1 - weight) * own + weight * other / float(other.sum())
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         """Nothing to add to the training data."""

@@ -94,6 +94,7 @@ def package_wheel(model_dir: Path, dest: Path, work: Path) -> Path:
 def main(argv: list[str] | None = None) -> int:
     """Run the whole build; returns a process exit code."""
     import spacy
+    from spacy.about import __version__ as spacy_version
     from spacy.cli.evaluate import evaluate
     from spacy.cli.train import train
 
@@ -127,7 +128,7 @@ def main(argv: list[str] | None = None) -> int:
             "package": f"nb_{PACKAGE_NAME}",
             "version": PACKAGE_VERSION,
             "spacy_version": SPACY_RANGE,
-            "built_with": {"spacy": spacy.__version__, "python": platform.python_version()},
+            "built_with": {"spacy": spacy_version, "python": platform.python_version()},
             "pipeline": nlp.pipe_names,
             "vectors": {
                 "file": args.vectors.as_posix(),

@@ -46,7 +46,7 @@ from pathlib import Path
 
 import spacy
 from spacy.tokens import Doc, DocBin
-from spacy.training import biluo_tags_to_spans, iob_to_biluo
+from spacy.training.iob_utils import biluo_tags_to_spans, iob_to_biluo
 from spacy.vocab import Vocab
 
 # (dev_start, test_start) per file prefix, from README-ud-norwegian-bokmaal.md.
@@ -176,14 +176,14 @@ class TagMapper:
     counting aligned tokens of NDT dev files and UD dev, with backoff."""
 
     def __init__(self) -> None:
-        self.tables: list[dict[Key, Counter]] = [defaultdict(Counter) for _ in range(5)]
-        self.lemma_table: dict[tuple[str, str], Counter] = defaultdict(Counter)
+        self.tables: list[dict[Key, Counter[tuple[str, str]]]] = [defaultdict(Counter) for _ in range(5)]
+        self.lemma_table: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
 
     @staticmethod
     def child_deps(sent: Sentence) -> list[str]:
         """Per token: sorted set of the NDT labels of its children (AUX vs VERB
         depends on an INFV child, ADP vs SCONJ on the complement, ...)."""
-        kids: list[set] = [set() for _ in sent.tokens]
+        kids: list[set[str]] = [set() for _ in sent.tokens]
         for t in sent.tokens:
             if t.head > 0:
                 kids[t.head - 1].add(f"{t.dep}:{t.pos}")
@@ -243,7 +243,7 @@ def sentences_to_doc(vocab: Vocab, sents: Sequence[Sentence], with_deps: bool) -
     lemmas: list[str] = []
     heads: list[int] = []
     deps: list[str] = []
-    sent_starts: list[bool] = []
+    sent_starts: list[bool | int | None] = []  # the type spaCy's Doc takes
     iob: list[str] = []
     for s in sents:
         offset = len(words)
@@ -269,7 +269,7 @@ def sentences_to_doc(vocab: Vocab, sents: Sequence[Sentence], with_deps: bool) -
         sent_starts=None if with_deps else sent_starts,
     )
     tags = iob_to_biluo(iob)
-    doc.ents = biluo_tags_to_spans(doc, tags)
+    doc.set_ents(biluo_tags_to_spans(doc, tags))  # what `doc.ents = ...` does, as spaCy's stubs type it
     return doc
 
 

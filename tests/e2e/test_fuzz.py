@@ -8,7 +8,7 @@ import schemathesis
 from hypothesis import HealthCheck, given, settings
 from schemathesis import Case
 
-from tests.e2e.stack import Stack
+from devstack.stack import Stack
 
 pytestmark = pytest.mark.e2e
 STREAMS = ["/api/chat/events", "/api/advisor/events"]  # server-sent events never end by design

@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from tests.e2e.stack import ADVISOR_CONTACT, Stack
+from devstack.stack import ADVISOR_CONTACT, Stack
 
 pytestmark = pytest.mark.e2e
 FNR = "15076500565"

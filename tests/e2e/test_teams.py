@@ -10,8 +10,8 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.bot_connector import BotConnectorCloud, Sent
-from tests.e2e.stack import Stack
+from devstack.bot_connector import BotConnectorCloud, Sent
+from devstack.stack import Stack
 
 pytestmark = pytest.mark.e2e
 FNR = "15076500565"

@@ -7,8 +7,8 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Browser, expect
 
+from devstack.stack import Stack
 from tests.e2e.browser import TIMEOUT_MS, ask, open_widget
-from tests.e2e.stack import Stack
 
 pytestmark = pytest.mark.e2e
 # Records whether deep-chat's typing indicator (loading dots) appeared at any moment.

@@ -85,7 +85,7 @@ class Gateway:
             state = app.state
             state.gateway = RasaGateway(client, settings.rasa_url, settings.rasa_token, settings.actions_url)
             state.conversation = Conversation(
-                state.gateway, state.safety, state.masker, state.escalation, state.buttons
+                state.gateway, state.safety, state.masker, state.escalation, state.buttons, state.insights
             )
         self.http = httpx.Client(base_url=self.url, timeout=10)
 

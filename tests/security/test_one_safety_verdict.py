@@ -20,11 +20,11 @@ from api.main import create_app
 from api.settings import Settings
 from api.upstream import RasaGateway
 from api.wiring import wire_teams
+from devstack.bot_connector import BotConnectorCloud
 from knowledge.pipeline import KnowledgePipeline
 from knowledge.safety import EMERGENCY_HINT, SafetyRules
 from tests.api.conftest import RasaHandler, chat, healthy_rasa
 from tests.api.teams.conftest import teams_settings
-from tests.bot_connector import BotConnectorCloud
 
 RASA_REPLY = "Svar fra boten."
 # Written for this test: certain, none (fragments and a minimal pair) and uncertain.

@@ -15,8 +15,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+from devstack.stack import Stack
 from knowledge.settings import PROJECT_ROOT
-from tests.e2e.stack import Stack
 
 
 def command_lines() -> dict[int, bytes]:

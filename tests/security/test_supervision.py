@@ -25,8 +25,8 @@ import httpx
 import pytest
 from dotenv import dotenv_values
 
+from devstack.stack import SUPERVISOR, Stack, StackFailed, start_stack
 from knowledge.settings import PROJECT_ROOT
-from tests.e2e.stack import SUPERVISOR, Stack, StackFailed, start_stack
 
 PROCESSES = ("rasa", "actions", "api")
 QUESTION = "Hvem har ansvaret for individuell plan?"

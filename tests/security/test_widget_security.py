@@ -8,8 +8,8 @@ import json
 import pytest
 from playwright.sync_api import Browser, expect
 
+from devstack.stack import Stack
 from tests.e2e.browser import TIMEOUT_MS, ask, open_widget
-from tests.e2e.stack import Stack
 
 pytestmark = pytest.mark.e2e
 FNR = "15038512525"

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from api.settings import Settings
+from devstack.bot_connector import BotConnectorCloud
 from tests.api.conftest import closed_port_url
-from tests.bot_connector import BotConnectorCloud
 
 
 def teams_settings(tmp_path: Path, cloud: BotConnectorCloud) -> Settings:

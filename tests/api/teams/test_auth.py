@@ -12,9 +12,9 @@ from fastapi.testclient import TestClient
 
 from api.main import create_app
 from api.settings import Settings
+from devstack.bot_connector import APP_ID, APP_PASSWORD, TEAMS_KEY, WEBCHAT_KEY, BotConnectorCloud
 from knowledge.pipeline import KnowledgePipeline
 from tests.api.conftest import closed_port_url
-from tests.bot_connector import APP_ID, APP_PASSWORD, TEAMS_KEY, WEBCHAT_KEY, BotConnectorCloud
 
 
 def post(client: TestClient, activity: dict[str, Any], authorization: str | None) -> Any:

@@ -6,7 +6,7 @@ import httpx
 import pytest
 
 from api.teams.connector import Connector, ConnectorError
-from tests.bot_connector import APP_ID, APP_PASSWORD, TENANT_ID, BotConnectorCloud
+from devstack.bot_connector import APP_ID, APP_PASSWORD, TENANT_ID, BotConnectorCloud
 
 pytestmark = pytest.mark.asyncio
 CONVERSATION = "19:abc@thread.tacv2;messageid=1763626202555"

@@ -18,14 +18,15 @@ import threading
 import time
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, unquote
 
 import jwt
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-FIXTURES = Path(__file__).parent / "fixtures" / "teams"
+from knowledge.settings import PROJECT_ROOT
+
+FIXTURES = PROJECT_ROOT / "tests" / "fixtures" / "teams"  # recorded activities: data, read here, not imported
 APP_ID = "6d1f3a8e-2c4b-4f5e-9a7d-0b1c2d3e4f50"
 APP_PASSWORD = "emulated-client-secret-" + "x" * 16
 TENANT_ID = "3f2e1d0c-b4a5-4c6d-8e7f-9a0b1c2d3e4f"

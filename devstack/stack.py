@@ -1,5 +1,5 @@
 """Start the stack as `make run` does (scripts/supervise.py over the Procfile), on ports of our choosing;
-used by tests and bench."""
+used by the end-to-end and attack tests and by `make bench`."""
 
 from __future__ import annotations
 
