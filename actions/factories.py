@@ -7,6 +7,7 @@ from functools import cache
 from actions.settings import ActionSettings
 from knowledge.answer import Answerer
 from knowledge.assemble import Assembly, assemble
+from knowledge.loaders import SemanticEncoder
 from knowledge.referral import ReferralEngine
 from knowledge.safety import SafetyRules
 from store.database import make_engine, session_factory
@@ -31,6 +32,11 @@ def default_engine() -> Answerer:
     if built.knowledge is None:
         raise RuntimeError(f"knowledge pipeline not loaded: {built.knowledge_error}")
     return built.knowledge
+
+
+def default_semantic() -> SemanticEncoder | None:
+    """e5, the same instance the pipeline encodes with (None when off): it takes the gateway's vectors."""
+    return assembly().encoder
 
 
 def default_referral() -> ReferralEngine:

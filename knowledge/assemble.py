@@ -30,13 +30,15 @@ from knowledge.text import Normaliser, load_synonyms, load_variants
 class Assembly:
     """The safety rules, the referral engine, and the answering pipeline, or why it is missing
     (a stale index or a missing encoder: the services then run without answers and say so).
-    `semantic` is e5's state for /health: "ok" or, in Norwegian, why it is off."""
+    `semantic` is e5's state for /health: "ok" or, in Norwegian, why it is off; `encoder` is e5
+    itself (None when off), the one instance whose per-message cache every part shares."""
 
     safety: SafetyRules
     referral: ReferralEngine
     knowledge: KnowledgePipeline | None
     knowledge_error: Exception | None
     semantic: str
+    encoder: SemanticEncoder | None = None
 
 
 def assemble(settings: KnowledgeSettings, with_knowledge: bool = True) -> Assembly:
@@ -47,21 +49,21 @@ def assemble(settings: KnowledgeSettings, with_knowledge: bool = True) -> Assemb
     referral = create_referral_engine(settings)
     semantic = load_semantic_encoder(settings)
     if not with_knowledge:
-        return Assembly(safety, referral, None, None, semantic.status)
+        return Assembly(safety, referral, None, None, semantic.status, semantic.encoder)
     try:
         encoder = load_encoder(settings.encoder)  # first: a missing model is reported as such
         index = load_index(settings)
     except (StaleIndexError, FileNotFoundError, RuntimeError) as error:
-        return Assembly(safety, referral, None, error, semantic.status)
+        return Assembly(safety, referral, None, error, semantic.status, semantic.encoder)
     status = semantic.status
     if semantic.encoder is not None and index.semantic is None:
         status = "av for søk (indeksen er bygd uten e5: kjør make index)"
     built_with = index.manifest.get("semantic")
     if semantic.encoder is not None and index.semantic is not None and built_with != semantic.encoder.name:
         stale = StaleIndexError(f"index built with {built_with}, not {semantic.encoder.name}; run `make index`")
-        return Assembly(safety, referral, None, stale, status)
+        return Assembly(safety, referral, None, stale, status, semantic.encoder)
     knowledge = build_pipeline(settings, index, encoder, semantic.encoder, safety)
-    return Assembly(safety, referral, knowledge, None, status)
+    return Assembly(safety, referral, knowledge, None, status, semantic.encoder)
 
 
 def build_pipeline(

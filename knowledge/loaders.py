@@ -18,6 +18,7 @@ import logging
 import os
 import threading
 import warnings
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
@@ -107,6 +108,7 @@ def load_encoder(spec: str) -> Encoder:
 
 
 SEMANTIC_EDGE_CHARS = 500  # of a long message, e5 reads this much from each end
+OFFERED = 1024  # vectors sent with messages, waiting for their text to be asked for
 
 
 class SemanticEncoder:
@@ -119,13 +121,23 @@ class SemanticEncoder:
     def __init__(self, model: Any) -> None:
         self._model = model
         self._lock = threading.Lock()  # one C model handle; the threadpool must not share it at once
+        self._offered_lock = threading.Lock()
         self.encode_one = lru_cache(maxsize=1024)(self._encode_one)
         self._known: dict[str, npt.NDArray[np.float32]] = {}
+        self._offered: OrderedDict[str, npt.NDArray[np.float32]] = OrderedDict()
 
     def remember(self, texts: Sequence[str], vectors: npt.NDArray[np.float32]) -> None:
         """Vectors already computed (cached_vectors) for texts `encode_one` will be asked for
         many times over, as `make index` does with every tuning question."""
         self._known.update(zip(texts, vectors, strict=True))
+
+    def offer(self, text: str, vector: npt.NDArray[np.float32]) -> None:
+        """The vector another process computed for this very text (the gateway's, sent with the
+        message: contract.semantic), used instead of encoding it here; the newest 1024 are kept."""
+        with self._offered_lock:
+            self._offered[text] = vector
+            while len(self._offered) > OFFERED:
+                self._offered.popitem(last=False)
 
     def encode(self, texts: Sequence[str], passages: bool = False) -> npt.NDArray[np.float32]:
         """Vectors for many texts (training, index); not cached, since each is seen once.
@@ -144,6 +156,10 @@ class SemanticEncoder:
         0.12 ms a character here, while the patterns and the n-gram model read all of it."""
         if text in self._known:
             return self._known[text]
+        with self._offered_lock:
+            offered = self._offered.pop(text, None)
+        if offered is not None:
+            return offered
         text = blank_long_runs(text)
         if len(text) > 2 * SEMANTIC_EDGE_CHARS:
             text = f"{text[:SEMANTIC_EDGE_CHARS]} … {text[-SEMANTIC_EDGE_CHARS:]}"

@@ -21,14 +21,14 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.featurizers.dense_featurizer.dense_featurizer import DenseFeaturizer
-from rasa.shared.nlu.constants import FEATURE_TYPE_SENTENCE, TEXT
+from rasa.shared.nlu.constants import FEATURE_TYPE_SENTENCE, METADATA, TEXT
 from rasa.shared.nlu.training_data.features import Features
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from contract.semantic import SEMANTIC_METADATA, WIDTH, unpack
 from knowledge.loaders import SemanticEncoder, cached_vectors, semantic_encoder
 
-WIDTH = 384  # multilingual-e5-small; also the width of the zeros when the encoder is off
 # Training texts' vectors, kept between trainings and folds of cross-validation (~80 ms a text here)
 CACHE_DIR = Path(__file__).resolve().parents[2] / "var" / "rasa-e5"
 
@@ -55,6 +55,12 @@ def e5_vectors(texts: List[str], training: bool) -> npt.NDArray[np.float32]:
     return np.stack([semantic.encode_one(text) for text in texts])
 
 
+def sent_or_encoded(message: Message) -> npt.NDArray[np.float32]:
+    """The vector the gateway sent with the message (contract.semantic), else the message encoded here."""
+    sent = unpack((message.get(METADATA) or {}).get(SEMANTIC_METADATA))
+    return sent if sent is not None else e5_vectors([message.get(TEXT)], training=False)[0]
+
+
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=False)
 class SemanticFeaturizer(DenseFeaturizer, GraphComponent):
     """Adds the message's e5 vector (times `scale`) as a sentence feature of its text."""
@@ -76,7 +82,7 @@ class SemanticFeaturizer(DenseFeaturizer, GraphComponent):
         execution_context: ExecutionContext,
     ) -> SemanticFeaturizer:
         """A featurizer; it has nothing to train."""
-        return cls(config, execution_context.node_name)
+        return cls(config, execution_context.node_name or cls.__name__)  # Rasa's graph names its nodes
 
     @classmethod
     def validate_config(cls, config: Dict[str, Any]) -> None:
@@ -93,6 +99,9 @@ class SemanticFeaturizer(DenseFeaturizer, GraphComponent):
         return messages
 
     def _featurize(self, messages: List[Message], training: bool) -> None:
-        vectors = e5_vectors([m.get(TEXT) for m in messages], training) * self._config["scale"]
-        for message, vector in zip(messages, vectors, strict=True):
+        if training or not messages:
+            vectors = e5_vectors([m.get(TEXT) for m in messages], training=True)
+        else:
+            vectors = np.stack([sent_or_encoded(m) for m in messages])
+        for message, vector in zip(messages, vectors * self._config["scale"], strict=True):
             message.add_features(Features(vector[np.newaxis, :], FEATURE_TYPE_SENTENCE, TEXT, self._identifier))

@@ -49,10 +49,21 @@ def intent(text):
     classifier.process([message])
     return message.get("intent")["name"]
 
+def vector_with(text, metadata):
+    message = Message(data={"text": text, "metadata": metadata})
+    featurizer.process([message])
+    return message.get_dense_features("text")[1].features[0]
+
 a, b, c = vector("hvem har ansvaret for boligen"), vector("kven har ansvar for bustaden"), vector("tusen takk")
+from contract.semantic import SEMANTIC_METADATA, pack
+sent = np.zeros(384, dtype=np.float32); sent[7] = 1.0
+scale = np.linalg.norm(c) if c.any() else 1.0
 print(json.dumps({
     "width": len(a), "zeros": not a.any(),
     "paraphrase": float(a @ b), "unrelated": float(a @ c),
+    "sent used": float(vector_with("tusen takk", {SEMANTIC_METADATA: pack(sent)})[7] / scale),
+    "bad sent ignored": bool(np.allclose(vector_with("tusen takk", {SEMANTIC_METADATA: pack(sent * 3)}), c)),
+    "garbage ignored": bool(np.allclose(vector_with("tusen takk", {SEMANTIC_METADATA: "%%%"}), c)),
     "trained width": data.training_examples[0].get_dense_features("text")[1].features.shape[1],
     "intents": {t: intent(t) for t in ["takk skal du ha", "kan jeg få snakke med en rådgiver"]},
 }))
@@ -115,6 +126,15 @@ def test_featurizer_gives_one_sentence_vector_that_reads_meaning(components: tup
     else:
         assert result["zeros"]
         assert "SEMANTIC_ENCODER=off" in log  # says why the features are empty
+
+
+def test_a_vector_the_gateway_sent_is_used_and_a_malformed_one_is_encoded_again(
+    components: tuple[str, Any, str],
+) -> None:
+    """Rasa need not encode what the gateway encoded; a vector that is no unit vector, or no base64, is not trusted."""
+    _, result, _ = components
+    assert result["sent used"] == pytest.approx(1.0, abs=1e-3)
+    assert result["bad sent ignored"] and result["garbage ignored"]
 
 
 def test_intent_classifier_with_e5_learns_with_and_without_the_encoder(components: tuple[str, Any, str]) -> None:

