@@ -10,12 +10,14 @@ VENV := .venv
 RASA_VENV := .venv-rasa
 PY := $(VENV)/bin/python
 RASA := $(RASA_VENV)/bin/rasa
+RASA_PY := $(RASA_VENV)/bin/python
 MODEL := models/rop-veiviser.tar.gz
 INDEX := var/index/manifest.json
 ENCODER_DIR := knowledge/models/nb-static-v1
 VECTORS := knowledge/models/nb-floret-v1/vectors.floret.gz
 SPACY_WHEEL := $(wildcard knowledge/models/spacy/nb_rop_core-*.whl)
 WIDGET := api/static/widget.js
+INSIGHTS := api/static/insights.js
 TEAMS_SCHEMA := teams/node_modules/@microsoft/app-manifest/package.json
 RASA_INPUTS := config.yml $(shell find bot data/nlu -name '*.yml' 2>/dev/null)
 KNOWLEDGE_INPUTS := $(wildcard knowledge/sources/*.md) $(wildcard knowledge/*.yml) $(wildcard knowledge/training/*.yml) \
@@ -37,7 +39,7 @@ export OMP_WAIT_POLICY := PASSIVE
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-9s\033[0m %s\n", $$1, $$2}'
 
-install: $(VENV)/.installed $(RASA_VENV)/.installed .env $(WIDGET) $(TEAMS_SCHEMA) chromium ## Create both Python environments, .env, the widget and the Teams manifest schemas
+install: $(VENV)/.installed $(RASA_VENV)/.installed .env $(WIDGET) $(INSIGHTS) $(TEAMS_SCHEMA) chromium ## Create both Python environments, .env, the widget, the insights charts and the Teams manifest schemas
 
 $(VENV)/.installed: requirements/services.txt $(SPACY_WHEEL)
 	@echo "==> services environment (Python 3.11) in $(VENV)"
@@ -56,9 +58,14 @@ $(RASA_VENV)/.installed: requirements/rasa.txt $(SPACY_WHEEL)
 	$(RASA) --version
 	touch $@
 
-$(WIDGET): widget/package.json widget/package-lock.json $(wildcard widget/src/*.js) api/static/sse.js
+$(WIDGET): widget/package.json widget/package-lock.json $(wildcard widget/src/*.js) api/static/sse.js api/static/text.js
 	@echo "==> chat widget (deep-chat + esbuild, npm) -> $@"
 	cd widget && npm ci --no-audit --no-fund --loglevel=error && npm run --silent build
+
+# The insights page's charts (Chart.js), bundled like the widget so nothing loads from the internet.
+$(INSIGHTS): insights/package.json insights/package-lock.json $(wildcard insights/src/*.js)
+	@echo "==> insights page (Chart.js + esbuild, npm) -> $@"
+	cd insights && npm ci --no-audit --no-fund --loglevel=error && npm run --silent build
 
 # Microsoft's Teams manifest JSON schemas, for the test that validates `make teams-app`'s package.
 $(TEAMS_SCHEMA): teams/package.json teams/package-lock.json
@@ -113,10 +120,15 @@ bench: install index train ## Start the stack on test ports and print start-up a
 teams-app: $(VENV)/.installed ## Build the Teams app package var/teams-app/rop-veiviser.zip (MICROSOFT_APP_ID, PUBLIC_DOMAIN)
 	$(PY) -m api.teams.app_package
 
-lint: $(VENV)/.installed ## Ruff (lint and format) and mypy --strict
+# Code that runs in Rasa's environment is type-checked against it (Python 3.10, rasa, pydantic 1);
+# pyproject.toml's mypy section covers the rest and excludes these.
+RASA_TYPED := bot scripts/dialogue_intents.py $(wildcard scripts/spacy_pipeline/*.py)
+
+lint: $(VENV)/.installed $(RASA_VENV)/.installed ## Ruff (lint and format) and mypy --strict, in both environments
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
+	$(VENV)/bin/mypy --python-version 3.10 --python-executable $(RASA_PY) --cache-dir .mypy_cache/rasa $(RASA_TYPED)
 
 models: install ## Rebuild word vectors, encoder, spaCy pipeline, NLU domain terms and name lists from $(SHARED)/corpora (about 1 h)
 	$(PY) -m pip install --quiet -r requirements/models.txt 2>&1 | $(PIP_QUIET)
@@ -145,4 +157,4 @@ lock: ## Re-resolve requirements/*.in into the pinned requirements/*.txt
 	 /tmp/rop-lock/rasa/bin/pip freeze | grep -v '^nb.rop.core') > requirements/rasa.txt
 
 clean: ## Remove environments, models, index and caches (keeps .env)
-	rm -rf $(VENV) $(RASA_VENV) models var .rasa .pytest_cache .mypy_cache .ruff_cache widget/node_modules teams/node_modules $(WIDGET)
+	rm -rf $(VENV) $(RASA_VENV) models var .rasa .pytest_cache .mypy_cache .ruff_cache widget/node_modules teams/node_modules insights/node_modules $(WIDGET) $(INSIGHTS)

@@ -15,11 +15,14 @@ from typing import Any, get_args
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
 
 from actions.crisis import ADVISOR_BUTTON
-from actions.factories import default_engine
-from contract.payloads import SAFETY_METADATA, is_payload
+from actions.factories import default_engine, default_semantic
+from contract.payloads import REFUSED, SAFETY_METADATA, is_payload
+from contract.semantic import SEMANTIC_METADATA, unpack
 from knowledge.answer import Answer, Answerer
+from knowledge.loaders import SemanticEncoder
 from knowledge.safety import Tier, Verdict
 
 SOURCES_SHOWN = 3
@@ -31,16 +34,19 @@ FOLLOW_UP_MAX_WORDS = 6
 class ActionAnswerQuestion(Action):
     """Ask the knowledge engine; quote the best passage or say honestly that it is not covered."""
 
-    def __init__(self, engine: Answerer | None = None) -> None:
-        self._engine = engine or default_engine()
+    def __init__(self, engine: Answerer | None = None, semantic: SemanticEncoder | None = None) -> None:
+        self._engine, self._semantic = (engine, semantic) if engine else (default_engine(), default_semantic())
 
     def name(self) -> str:
         return "action_answer_question"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         question = tracker.latest_message.get("text") or ""
         if is_payload(question):  # a button payload carries no question to look up
             question = ""
+        sent = unpack((tracker.latest_message.get("metadata") or {}).get(SEMANTIC_METADATA))
+        if sent is not None and self._semantic is not None and question:
+            self._semantic.offer(question, sent)  # the gateway's e5 vector of these very words
         answer, asked = self._ask(question, tracker.get_slot("last_question"), gateway_verdict(tracker))
         if answer.reason == "crisis" and answer.short_answer:
             dispatcher.utter_message(text=answer.short_answer, buttons=[ADVISOR_BUTTON])
@@ -50,7 +56,8 @@ class ActionAnswerQuestion(Action):
             return []
         if answer.out_of_scope or answer.answer is None:
             failed = int(tracker.get_slot("failed_attempts") or 0) + 1
-            dispatcher.utter_message(response="utter_no_answer" if failed < 2 else "utter_offer_advisor")
+            response = "utter_no_answer" if failed < 2 else "utter_offer_advisor"
+            dispatcher.utter_message(response=response, json_message={REFUSED: True})  # counted for content owners
             return [SlotSet("failed_attempts", float(failed % 2)), SlotSet("advisor_offered", failed >= 2)]
         best = answer.sources[0]
         details: dict[str, Any] = {"document": best.document, "section": best.title, "quote": answer.answer}

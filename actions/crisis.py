@@ -3,11 +3,10 @@ advisor; whatever the dialogue was doing stops."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
 
 from actions.factories import default_safety
 from contract.payloads import ADVISOR_TITLE, REQUEST_ADVISOR
@@ -26,6 +25,6 @@ class ActionRespondCrisis(Action):
     def name(self) -> str:
         return "action_respond_crisis"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         dispatcher.utter_message(text=self._safety.message, buttons=[ADVISOR_BUTTON])
         return [ActiveLoop(None), SlotSet("requested_slot", None), SlotSet("advisor_offered", True)]

@@ -1,25 +1,28 @@
 """Thumbs up or down on an answer, kept for content owners.
 
-Only what they need is stored: the rating, when, and which passages the answer quoted. Not
-the question: workers type patient details, and a rating is useful without them.
+Only what they need is stored: the rating, when, which passages the answer quoted, the question
+it answered and the channel. The question is the `last_question` slot, which holds the text as
+the gateway masked it before Rasa saw it; nothing says who rated.
 """
 
 from __future__ import annotations
 
-from typing import Any, Protocol
+from typing import Protocol
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
 
 from actions.factories import default_feedback
+from contract.payloads import CHANNEL_METADATA
 
 
 class FeedbackSink(Protocol):
     """Where ratings go (store.feedback.FeedbackStore in the running server)."""
 
-    def add(self, rating: str, sources: list[str]) -> object:
-        """Store one rating for the answer that quoted `sources`."""
+    def add(self, rating: str, sources: list[str], question: str | None = None, channel: str | None = None) -> object:
+        """Store one rating for the answer that quoted `sources` and answered `question` (masked)."""
 
 
 class ActionStoreFeedback(Action):
@@ -31,8 +34,10 @@ class ActionStoreFeedback(Action):
     def name(self) -> str:
         return "action_store_feedback"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         positive = (tracker.latest_message.get("intent") or {}).get("name") == "feedback_positive"
-        self._sink.add("up" if positive else "down", list(tracker.get_slot("last_sources") or []))
+        channel = (tracker.latest_message.get("metadata") or {}).get(CHANNEL_METADATA)
+        sources = list(tracker.get_slot("last_sources") or [])
+        self._sink.add("up" if positive else "down", sources, tracker.get_slot("last_question"), channel)
         dispatcher.utter_message(response="utter_feedback_positive" if positive else "utter_feedback_negative")
         return [] if positive else [SlotSet("advisor_offered", True)]

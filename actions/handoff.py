@@ -11,8 +11,10 @@ from typing import Any
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
 
 from actions.factories import settings
+from contract.handoff import ASKED, CRISIS, FALLBACK
 
 RECENT_EVENTS = 12
 
@@ -22,8 +24,8 @@ def handoff_reason(tracker: Tracker) -> str:
     (it offered the advisor), or because the worker asked."""
     recent = tracker.events[-RECENT_EVENTS:]
     if any(e.get("event") == "action" and e.get("name") == "action_respond_crisis" for e in recent):
-        return "crisis"
-    return "fallback" if tracker.get_slot("advisor_offered") else "asked"
+        return CRISIS
+    return FALLBACK if tracker.get_slot("advisor_offered") else ASKED
 
 
 class ActionHandoffAdvisor(Action):
@@ -36,9 +38,7 @@ class ActionHandoffAdvisor(Action):
     def name(self) -> str:
         return "action_handoff_advisor"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
-    ) -> list[dict[str, Any]]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
         dispatcher.utter_message(response="utter_handoff", advisor_contact=self._contact)
         dispatcher.utter_message(json_message={"handoff": handoff_reason(tracker)})
         return [SlotSet("advisor_offered", False)]

@@ -42,7 +42,7 @@ class ActionStartReferral(Action):
     def name(self) -> str:
         return "action_start_referral"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         events: list[EventType] = [SlotSet(slot, None) for slot in ("person_description", *DETAILS)]
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         if intent == "describe_person" and (text := _typed_text(tracker)):
@@ -106,7 +106,7 @@ class _ActionAskDetail(Action):
     def name(self) -> str:
         return f"action_ask_{self.slot}"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         question = self._referral.questions[self.slot]
         buttons = [{"title": title, "payload": inform(self.slot, value)} for value, title in question.options.items()]
         dispatcher.utter_message(text=question.text, buttons=buttons)
@@ -134,7 +134,7 @@ class ActionSuggestReferral(Action):
     def name(self) -> str:
         return "action_suggest_referral"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         result = self._referral.suggest(
             str(tracker.get_slot("person_description") or ""),
             tracker.get_slot("severity"),
@@ -181,6 +181,6 @@ class ActionCorrectReferral(Action):
     def name(self) -> str:
         return "action_correct_referral"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         slot = next(tracker.get_latest_entity_values("referral_slot"), None)
         return [SlotSet(slot, None)] if slot in DETAILS else [SlotSet(s, None) for s in DETAILS]

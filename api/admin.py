@@ -1,6 +1,6 @@
 """Advisor accounts and the audit log from the command line (run in the services environment):
 
-    python -m api.admin add-advisor NAME [--role admin]   password line, then the bearer token as the last line
+    python -m api.admin add-advisor NAME [--role editor|admin]   password line, then the bearer token as the last line
     python -m api.admin new-token NAME        a new bearer token as the last line (the old one and console sessions end)
     python -m api.admin new-password NAME     a new console password as the last line (console sessions end)
     python -m api.admin audit [--limit N]     the newest audit log entries, newest first
@@ -36,10 +36,17 @@ def _parser() -> argparse.ArgumentParser:
         command = commands.add_parser(name, help=text)
         command.add_argument("name", help="the advisor's login name")
         if name == "add-advisor":
-            command.add_argument("--role", choices=ROLES, default="advisor", help="admin may also read the audit log")
+            command.add_argument(
+                "--role",
+                choices=ROLES,
+                default="advisor",
+                help="editor: also the insights page; admin: also insights, the audit log and others' cases",
+            )
     audit = commands.add_parser("audit", help="print the newest audit log entries")
     audit.add_argument("--limit", type=int, default=50, help="how many entries (default 50)")
-    commands.add_parser("purge", help="delete closed cases, feedback and Rasa events older than RETENTION_DAYS")
+    commands.add_parser(
+        "purge", help="delete closed cases, feedback, insight events and Rasa events older than RETENTION_DAYS"
+    )
     return parser
 
 
@@ -59,6 +66,7 @@ def _purge_lines(report: RetentionReport, days: int) -> list[str]:
         f"  lukkede saker: {purged.cases}",
         f"  meldinger i sakene: {purged.messages}",
         f"  tilbakemeldinger: {purged.feedback}",
+        f"  spørsmål og akutte meldinger i innsikten: {purged.insight_events}",
         f"  hendelser i Rasa: {report.events}",
     ]
 

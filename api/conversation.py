@@ -5,15 +5,17 @@ database nor a log line ever holds it; only the exact payloads of the project's 
 skip masking, since they carry no words. The crisis check comes next, before rate limits and
 before any upstream call: an emergency is answered by the gateway itself, whatever state
 Rasa, the dialogue or a case is in. A sender with an open case talks to the advisor, not the bot.
+Emergencies and questions answered or refused are noted for the insights page in the background,
+so the database never delays a reply.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fastapi.concurrency import run_in_threadpool
 
@@ -23,7 +25,13 @@ from api.privacy import Masker
 from api.schemas import ChatMessage
 from api.upstream import ADVISOR_BUTTON, RasaGateway, UpstreamUnavailable
 from contract import payloads
+from contract.handoff import ASKED
+from contract.semantic import SEMANTIC_METADATA, pack
 from knowledge.safety import EMERGENCY_HINT, NO_CRISIS, SafetyRules, Verdict
+from store.insights import ANSWERED, REFUSED, InsightStore
+
+if TYPE_CHECKING:
+    from knowledge.loaders import SemanticEncoder
 
 logger = logging.getLogger(__name__)
 # What every channel tells the worker when Rasa is down or messages come too fast.
@@ -48,6 +56,7 @@ class Incoming:
     text: str
     button: bool
     verdict: Verdict
+    vector: str | None = None  # the words' e5 vector, packed to go to Rasa with them (contract.semantic)
 
 
 @dataclass(frozen=True)
@@ -69,25 +78,31 @@ class Conversation:
         masker: Masker,
         escalation: Escalation,
         buttons: payloads.ButtonPayloads,
+        insights: InsightStore,
+        semantic: SemanticEncoder | None = None,
     ) -> None:
         self._gateway = gateway
+        self._semantic = semantic
         self._safety = safety
         self._masker = masker
         self._escalation = escalation
         self._buttons = buttons
+        self._insights = insights
         self._background: set[asyncio.Task[Any]] = set()
 
     async def screen(self, text: str) -> Incoming:
         """Mask the words and check them for an emergency; no upstream service is asked."""
         if self._buttons.allows(text):
             return Incoming(text, button=True, verdict=NO_CRISIS)
-        masked, verdict = await run_in_threadpool(self._screen_words, text)
-        return Incoming(masked, button=False, verdict=verdict)
+        return await run_in_threadpool(self._screen_words, text)
 
-    def _screen_words(self, text: str) -> tuple[str, Verdict]:
-        """Masking and the crisis check in one trip to the threadpool (each trip costs a thread switch)."""
+    def _screen_words(self, text: str) -> Incoming:
+        """Masking, the crisis check and the e5 vector in one trip to the threadpool (each trip costs a
+        thread switch; the crisis check has encoded the words already, so the vector is a cache hit)."""
         masked = payloads.as_words(self._masker.mask(text))
-        return masked, self._safety.verdict(masked)
+        verdict = self._safety.verdict(masked)
+        vector = pack(self._semantic.encode_one(masked)) if self._semantic and not verdict.certain else None
+        return Incoming(masked, button=False, verdict=verdict, vector=vector)
 
     async def turn(
         self,
@@ -103,6 +118,8 @@ class Conversation:
         self._gateway.probe_soon()  # Rasa's readiness is checked while the message is screened
         incoming = await self.screen(text)
         stored = None if incoming.button else incoming.text
+        if incoming.verdict.tier != "none":
+            self._note(channel, incoming.verdict.tier)
         wait = await over_limit()
         if incoming.verdict.certain:
             return Replies(await self._emergency(sender, incoming, forward=not wait), stored)
@@ -133,10 +150,25 @@ class Conversation:
         except Exception:  # the case database must not stand between a worker and 113
             logger.exception("emergency: the case could not be checked")
             return [emergency]
-        task = asyncio.create_task(self._tell_rasa(sender, payloads.crisis(incoming.verdict.kind)))
+        self._in_background(self._tell_rasa(sender, payloads.crisis(incoming.verdict.kind)))
+        return [emergency]
+
+    def _in_background(self, work: Coroutine[Any, Any, None]) -> None:
+        """Run `work` without making the reply wait for it (kept referenced until it ends)."""
+        task = asyncio.create_task(work)
         self._background.add(task)
         task.add_done_callback(self._background.discard)
-        return [emergency]
+
+    def _note(self, channel: str, kind: str, text: str | None = None) -> None:
+        """Record an insight event in the background; a failure is logged, never shown."""
+
+        async def write() -> None:
+            try:
+                await run_in_threadpool(self._insights.add, channel, kind, text)
+            except Exception as error:  # the insights page must not cost a worker an answer
+                logger.warning("insight event not stored: %s", error)
+
+        self._in_background(write())
 
     async def _tell_rasa(self, sender: str, message: str) -> None:
         """Let the dialogue know (it ends a form and offers an advisor); its reply is not needed."""
@@ -157,14 +189,19 @@ class Conversation:
             message = payloads.CLINICAL_QUESTION  # doses and diagnoses go to the clinician, whatever NLU thinks
         try:
             # The answer action acts on the gateway's verdict instead of deciding it again.
-            turn = await self._gateway.send(sender, message, {payloads.SAFETY_METADATA: incoming.verdict.tier})
+            metadata = {payloads.SAFETY_METADATA: incoming.verdict.tier, payloads.CHANNEL_METADATA: channel}
+            if incoming.vector is not None and message == incoming.text:
+                metadata[SEMANTIC_METADATA] = incoming.vector  # Rasa and the actions need not encode it again
+            turn = await self._gateway.send(sender, message, metadata)
         except UpstreamUnavailable as error:
             logger.warning("chat unavailable: %s", error)
             asked = message == payloads.REQUEST_ADVISOR or (not incoming.button and wants_advisor(message))
             if asked:  # a human can still be reached when the bot is down
                 note = [("system", BOT_DOWN_NOTE)]
-                return [await self._escalation.open(sender, channel, "asked", note, conversation)]
+                return [await self._escalation.open(sender, channel, ASKED, note, conversation)]
             raise
+        if turn.answered or turn.refused:
+            self._note(channel, ANSWERED if turn.answered else REFUSED, incoming.text)
         if turn.handoff is None:
             return turn.messages
         transcript = await self._gateway.transcript(sender)

@@ -14,6 +14,7 @@ from typing import Any
 
 from fastapi.concurrency import run_in_threadpool
 
+from api.console import case_out, console_message_out
 from api.hours import OpeningHours
 from api.hub import ADVISORS, EventHub
 from api.schemas import ChatMessage
@@ -27,28 +28,6 @@ EMERGENCY_HINT = "Ved akutt fare: ring 113, eller legevakt på 116 117."
 def message_out(message: Message) -> dict[str, Any]:
     """A transcript line as the worker's channel shows it (without the advisor's account name)."""
     return {"id": message.id, "role": message.role, "text": message.text, "at": message.at.isoformat()}
-
-
-def console_message_out(message: Message) -> dict[str, Any]:
-    """A transcript line as the advisor console shows it: an advisor's line names who wrote it."""
-    line = message_out(message)
-    if message.role == "advisor":
-        line["advisor"] = message.advisor.name if message.advisor else None
-    return line
-
-
-def case_out(case: Case) -> dict[str, Any]:
-    """A case as the advisor queue lists it."""
-    return {
-        "id": case.id,
-        "sender": case.sender,
-        "channel": case.channel,
-        "status": case.status,
-        "reason": case.reason,
-        "created_at": case.created_at.isoformat(),
-        "closed_at": case.closed_at.isoformat() if case.closed_at else None,
-        "messages": [console_message_out(m) for m in case.messages],
-    }
 
 
 class Escalation:

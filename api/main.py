@@ -17,7 +17,7 @@ from api.errors import install_error_handlers
 from api.headers import SecurityHeaders
 from api.limits import BodySizeLimit
 from api.retention import scheduled_purge
-from api.routes import advisor, ask, chat, health, pages, referral, teams
+from api.routes import advisor, ask, chat, health, insights, pages, referral, teams
 from api.settings import Settings
 from api.wiring import wire_chat
 from knowledge.answer import Answerer
@@ -39,7 +39,7 @@ def create_app(settings: Settings | None = None, engine: Answerer | None = None)
         # than letting it run without crisis detection. A stale index only stops the answers.
         assembly = await run_in_threadpool(assemble, settings, engine is None)
         app.state.referral, app.state.safety = assembly.referral, assembly.safety
-        app.state.semantic = assembly.semantic
+        app.state.semantic, app.state.semantic_encoder = assembly.semantic, assembly.encoder
         app.state.engine, app.state.engine_error = engine or assembly.knowledge, "ok"
         if app.state.engine is None:
             logger.error("knowledge pipeline not loaded: %s", assembly.knowledge_error)
@@ -72,7 +72,7 @@ def create_app(settings: Settings | None = None, engine: Answerer | None = None)
             allow_methods=["GET", "POST"],
             allow_headers=["Content-Type", "Authorization"],
         )
-    for module in (health, chat, ask, referral, advisor, teams, pages):
+    for module in (health, chat, ask, referral, advisor, insights, teams, pages):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=pages.STATIC_DIR), name="static")
     return app

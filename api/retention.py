@@ -63,10 +63,12 @@ async def purge_periodically(settings: Settings, sessions: sessionmaker[Session]
         try:
             report = await run_in_threadpool(purge, settings, sessions)
             logger.info(
-                "retention: deleted %d closed cases, %d messages, %d feedback, %d Rasa events from before %s",
+                "retention: deleted %d closed cases, %d messages, %d feedback, %d insight events, %d Rasa events "
+                "from before %s",
                 report.purged.cases,
                 report.purged.messages,
                 report.purged.feedback,
+                report.purged.insight_events,
                 report.events,
                 f"{report.cutoff:%Y-%m-%d %H:%M} UTC",
             )

@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 
 from api.schemas import Button, ChatMessage, SourceOut
-from contract.payloads import ADVISOR_TITLE, REQUEST_ADVISOR, intent_of, is_payload
+from contract.payloads import ADVISOR_TITLE, REFUSED, REQUEST_ADVISOR, intent_of, is_payload
 
 READY_CACHE_SECONDS = 2.0  # a healthy answer is trusted this long; failures are re-checked at once
 ADVISOR_BUTTON = Button(title=ADVISOR_TITLE, payload=REQUEST_ADVISOR)
@@ -23,10 +23,17 @@ NO_REPLY = ChatMessage(
 @dataclass
 class Turn:
     """The bot's messages for one user message, and the reason if the bot handed over to an
-    advisor (action_handoff_advisor sends it as a custom payload)."""
+    advisor (action_handoff_advisor sends it as a custom payload); `refused` when the answer
+    action found nothing in the guidelines."""
 
     messages: list[ChatMessage]
     handoff: str | None = None
+    refused: bool = False
+
+    @property
+    def answered(self) -> bool:
+        """Whether the bot answered a question from the guidelines (its answer cites sources)."""
+        return any(m.sources for m in self.messages)
 
 
 class UpstreamUnavailable(RuntimeError):
@@ -168,7 +175,7 @@ def to_turn(raw: list[dict[str, Any]]) -> Turn:
     payload carrying `sources` belongs to the text message before it.
     """
     messages: list[ChatMessage] = []
-    handoff = None
+    handoff, refused = None, False
     for entry in raw:
         custom = entry.get("custom") or {}
         if "text" in entry:
@@ -178,4 +185,5 @@ def to_turn(raw: list[dict[str, Any]]) -> Turn:
             messages[-1].sources = [SourceOut(**s) for s in custom["sources"]]
         if custom.get("handoff"):
             handoff = str(custom["handoff"])
-    return Turn(messages, handoff)
+        refused = refused or bool(custom.get(REFUSED))
+    return Turn(messages, handoff, refused)

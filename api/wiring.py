@@ -25,6 +25,7 @@ from store.advisors import AdvisorStore
 from store.audit import AuditLog
 from store.cases import CaseStore
 from store.database import make_engine, session_factory
+from store.insights import InsightStore
 
 
 def wire_chat(state: Any, settings: Settings, client: httpx.AsyncClient) -> Engine:
@@ -35,6 +36,7 @@ def wire_chat(state: Any, settings: Settings, client: httpx.AsyncClient) -> Engi
     sessions = session_factory(database)
     state.cases, state.advisors = CaseStore(sessions), AdvisorStore(sessions)
     state.audit, state.login_throttle = AuditLog(sessions), LoginThrottle.build(shared.limiter)
+    state.insights = InsightStore(sessions)
     state.hub = shared.hub
     state.limits = TurnLimits(
         shared.limiter,
@@ -48,7 +50,15 @@ def wire_chat(state: Any, settings: Settings, client: httpx.AsyncClient) -> Engi
     state.masker = Masker(any_of(spacy_name_finder(load_spacy(settings.spacy_model), names), names.find))
     state.gateway = RasaGateway(client, settings.rasa_url, settings.rasa_token, settings.actions_url)
     state.buttons = ButtonPayloads({slot: q.options for slot, q in state.referral.questions.items()})
-    state.conversation = Conversation(state.gateway, state.safety, state.masker, state.escalation, state.buttons)
+    state.conversation = Conversation(
+        state.gateway,
+        state.safety,
+        state.masker,
+        state.escalation,
+        state.buttons,
+        state.insights,
+        state.semantic_encoder,
+    )
     state.teams, state.teams_verifier = None, None
     if settings.teams_enabled:
         wire_teams(state, settings, client)

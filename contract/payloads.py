@@ -26,6 +26,11 @@ ADVISOR_TITLE = "Snakk med en rådgiver"
 # The key of the gateway's crisis tier ("none", "uncertain") in the metadata it sends with each
 # message, so the answer action acts on the same verdict instead of deciding it again.
 SAFETY_METADATA = "safety"
+# The channel ("web", "teams") in the same metadata, so a rating is stored with it.
+CHANNEL_METADATA = "channel"
+# The custom payload key the answer action sends with "not in the guidelines", so the gateway can
+# count the question as refused for the insights page.
+REFUSED = "refused"
 
 
 def payload(intent: str, entities: Mapping[str, str] | None = None) -> str:

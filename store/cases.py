@@ -48,7 +48,7 @@ class CaseStore:
             existing = session.scalars(query).first()
             if existing is not None:
                 return existing, False
-            case = Case(sender=sender, channel=channel, reason=reason, conversation=conversation)
+            case = Case(sender=sender, channel=channel, reason=reason, conversation=conversation, advisor=None)
             case.messages = [Message(role=role, text=text) for role, text in transcript]
             session.add(case)
         return case, True

@@ -1,4 +1,5 @@
-"""Thumbs up and down for content owners: the rating and the quoted passages, nothing else."""
+"""Thumbs up and down for content owners: the rating, the quoted passages, the (masked) question
+and the channel; nothing about who gave it."""
 
 from __future__ import annotations
 
@@ -14,10 +15,11 @@ class FeedbackStore:
     def __init__(self, sessions: sessionmaker[Session]) -> None:
         self._sessions = sessions
 
-    def add(self, rating: str, sources: list[str]) -> Feedback:
-        """Store a rating ("up" or "down") for the answer that quoted `sources`."""
+    def add(self, rating: str, sources: list[str], question: str | None = None, channel: str | None = None) -> Feedback:
+        """Store a rating ("up" or "down") for the answer that quoted `sources` and answered
+        `question` (masked: the gateway masks before Rasa, where it comes from)."""
         with self._sessions() as session, session.begin():
-            feedback = Feedback(rating=rating, sources=sources)
+            feedback = Feedback(rating=rating, sources=sources, question=question, channel=channel)
             session.add(feedback)
         return feedback
 

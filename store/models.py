@@ -36,12 +36,14 @@ class Base(DeclarativeBase):
     type_annotation_map = {datetime: UTCDateTime}
 
 
-ROLES = ("advisor", "admin")
+ROLES = ("advisor", "editor", "admin")
+INSIGHT_ROLES = ("editor", "admin")  # content owners, who read the insights page
 
 
 class Advisor(Base):
     """A human advisor; the API token and console password are stored as hashes only. An admin
-    may also close or answer cases others took and read the audit log. Console sessions carry
+    may also close or answer cases others took and read the audit log; an editor (content owner)
+    and an admin read the insights. Console sessions carry
     `session_version`; raising it ends them all (new password, new token, log-out)."""
 
     __tablename__ = "advisors"
@@ -59,6 +61,11 @@ class Advisor(Base):
         """Whether the advisor has the admin role."""
         return self.role == "admin"
 
+    @property
+    def reads_insights(self) -> bool:
+        """Whether the advisor may read the insights page (editors and admins)."""
+        return self.role in INSIGHT_ROLES
+
 
 class Case(Base):
     """A conversation handed to an advisor: waiting -> open (an advisor took it) -> closed."""
@@ -75,6 +82,7 @@ class Case(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     closed_at: Mapped[datetime | None] = mapped_column(default=None)
     messages: Mapped[list[Message]] = relationship(back_populates="case", order_by="Message.id")
+    advisor: Mapped[Advisor | None] = relationship(lazy="joined")  # who took it, named in the queue
 
 
 class Message(Base):
@@ -110,7 +118,8 @@ class AuditEntry(Base):
 
 
 class Feedback(Base):
-    """A thumbs up or down and the passages the rated answer quoted; not the question."""
+    """A thumbs up or down, the passages the rated answer quoted, the question it answered
+    (masked by the gateway before Rasa saw it) and the channel."""
 
     __tablename__ = "feedback"
 
@@ -118,3 +127,19 @@ class Feedback(Base):
     rating: Mapped[str] = mapped_column(String(8))
     sources: Mapped[list[str]] = mapped_column(JSON, default=list)
     at: Mapped[datetime] = mapped_column(default=utcnow)
+    question: Mapped[str | None] = mapped_column(Text, default=None)
+    channel: Mapped[str | None] = mapped_column(String(16), default=None)
+
+
+class InsightEvent(Base):
+    """One question answered or refused, or one emergency detected (kind certain or uncertain),
+    for the insights page. Only a refused question keeps its (masked) text: the content team's
+    to-do list; an emergency's words are never kept."""
+
+    __tablename__ = "insight_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    kind: Mapped[str] = mapped_column(String(16))
+    text: Mapped[str | None] = mapped_column(Text, default=None)

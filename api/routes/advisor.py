@@ -13,6 +13,7 @@ from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.auth import ADMINS_ONLY, CurrentAdmin, CurrentAdvisor, issue_session
+from api.console import case_out, console_message_out, queue_order
 from api.deps import (
     AddressDep,
     AdvisorsDep,
@@ -24,7 +25,7 @@ from api.deps import (
     MaskerDep,
     SettingsDep,
 )
-from api.escalation import Escalation, case_out, console_message_out
+from api.escalation import Escalation
 from api.hub import ADVISORS
 from api.routes.chat import sse
 from api.schemas import UserText
@@ -107,11 +108,11 @@ async def cases_queue(
     cases: CasesDep,
     status: Annotated[list[str] | None, Query(description="waiting, open, closed (default waiting and open)")] = None,
 ) -> list[dict[str, Any]]:
-    """The queue, oldest first, each case with its transcript."""
+    """The queue: emergencies first, then the longest waiting; each case with its transcript."""
     wanted = tuple(status or ACTIVE)
     if any(s not in STATUSES for s in wanted):
         raise HTTPException(status_code=422, detail="Ukjent status. Bruk waiting, open eller closed.")
-    return [case_out(c) for c in await run_in_threadpool(cases.list, wanted)]
+    return [case_out(c) for c in queue_order(await run_in_threadpool(cases.list, wanted))]
 
 
 async def _case(cases: CaseStore, case_id: int) -> Case:

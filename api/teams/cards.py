@@ -19,6 +19,8 @@ CARD_VERSION = "1.4"  # rendered by Teams on desktop, web and mobile
 FEEDBACK = {"like": FEEDBACK_POSITIVE, "dislike": FEEDBACK_NEGATIVE}
 _MENTION = re.compile(r"<at[^>]*>.*?</at>", re.IGNORECASE | re.DOTALL)
 _TAG = re.compile(r"<[^>]+>")
+# A bullet line of a guideline passage, perhaps opening a quote: "- Kommunene bør ..." or "«- Kommunene bør ..."
+_ITEM = re.compile(r"^(«?)- (.*)$")
 
 
 def user_text(text: str | None) -> str:
@@ -27,9 +29,20 @@ def user_text(text: str | None) -> str:
     return html.unescape(_TAG.sub(" ", without_mentions)).strip()
 
 
-def _paragraphs(text: str) -> str:
-    """Teams joins single line breaks; the bot's lines (answer, quote, source) must stay apart."""
-    return re.sub(r"\n+", "\n\n", text)
+def _markdown(text: str) -> str:
+    """Teams joins single line breaks, so the bot's lines (answer, quote, source) become paragraphs;
+    the bullet lines of a quoted passage stay one list ("- item" lines), the opening « moved past
+    the bullet so the words stay as the guideline wrote them."""
+    blocks: list[list[str]] = []
+    for line in filter(None, text.split("\n")):
+        item = _ITEM.match(line)
+        if item is None:
+            blocks.append([line])
+        elif blocks and _ITEM.match(blocks[-1][-1]):
+            blocks[-1].append(f"- {item[1]}{item[2]}")
+        else:
+            blocks.append([f"- {item[1]}{item[2]}"])
+    return "\n\n".join("\n".join(block) for block in blocks)
 
 
 def _button(button: Button) -> dict[str, Any]:
@@ -43,7 +56,7 @@ def _button(button: Button) -> dict[str, Any]:
 def _source(source: SourceOut) -> list[dict[str, Any]]:
     return [
         {"type": "TextBlock", "text": f"**{source.document}**, {source.title}", "wrap": True, "spacing": "Medium"},
-        {"type": "TextBlock", "text": f"«{source.text}»", "wrap": True, "isSubtle": True},
+        {"type": "TextBlock", "text": _markdown(f"«{source.text}»"), "wrap": True, "isSubtle": True},
     ]
 
 
@@ -54,7 +67,7 @@ def activity_for(message: ChatMessage) -> dict[str, Any]:
     if len(buttons) < len(message.buttons or []):
         activity["channelData"] = {"feedbackLoopEnabled": True}
     if not buttons and not message.sources:
-        activity["text"] = _paragraphs(message.text)
+        activity["text"] = _markdown(message.text)
         return activity
     actions = [_button(b) for b in buttons]
     if message.sources:
@@ -70,7 +83,7 @@ def activity_for(message: ChatMessage) -> dict[str, Any]:
         "type": "AdaptiveCard",
         "$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
         "version": CARD_VERSION,
-        "body": [{"type": "TextBlock", "text": _paragraphs(message.text), "wrap": True}],
+        "body": [{"type": "TextBlock", "text": _markdown(message.text), "wrap": True}],
         "actions": actions,
     }
     activity["attachments"] = [{"contentType": "application/vnd.microsoft.card.adaptive", "content": card}]

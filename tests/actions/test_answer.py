@@ -5,12 +5,16 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 
+import numpy as np
+import numpy.typing as npt
 import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.answer import ActionAnswerQuestion
+from contract.semantic import SEMANTIC_METADATA, pack
 from knowledge.answer import Answer
+from knowledge.loaders import SemanticEncoder
 from knowledge.pipeline import KnowledgePipeline
 from knowledge.safety import Tier, Verdict
 
@@ -64,7 +68,7 @@ def test_question_outside_the_guidelines_gets_the_no_answer_response(
 ) -> None:
     _run(ActionAnswerQuestion(engine), dispatcher, tracker_for("Hvor mye koster en pizza i Oslo?", "nlu_fallback"))
     assert [m["response"] for m in dispatcher.messages] == ["utter_no_answer"]
-    assert dispatcher.messages[0]["custom"] == {}
+    assert dispatcher.messages[0]["custom"] == {"refused": True}  # no sources; the gateway counts it as refused
 
 
 def test_button_payload_is_not_looked_up_as_a_question(
@@ -138,3 +142,36 @@ def test_emergency_that_did_not_come_through_the_gateway_is_still_checked(
     assert recorder.verdicts == [None]
     [message] = dispatcher.messages
     assert "113" in message["text"] and message["buttons"][0]["payload"] == "/request_advisor"
+
+
+class _OfferedTo(SemanticEncoder):
+    """Stands in for e5: records the vectors the action passes on, encodes nothing."""
+
+    def __init__(self) -> None:
+        super().__init__(model=None)
+        self.offers: list[tuple[str, float]] = []
+
+    def offer(self, text: str, vector: npt.NDArray[np.float32]) -> None:
+        self.offers.append((text, float(vector[3])))
+
+
+@pytest.mark.parametrize(
+    ("sent", "offered"),
+    [("vector", [("Hvem har ansvaret for individuell plan?", 1.0)]), ("garbage", []), ("absent", [])],
+)
+def test_the_gateways_e5_vector_is_handed_to_the_encoder_and_a_bad_one_is_not(
+    engine: KnowledgePipeline,
+    dispatcher: CollectingDispatcher,
+    tracker_for: Callable[..., Tracker],
+    sent: str,
+    offered: list[tuple[str, float]],
+) -> None:
+    """The retrieval need not encode the words again; a vector that is no unit vector is not trusted."""
+    unit = np.zeros(384, dtype=np.float32)
+    unit[3] = 1.0
+    metadata = {"vector": {SEMANTIC_METADATA: pack(unit)}, "garbage": {SEMANTIC_METADATA: "AAAA"}, "absent": {}}[sent]
+    semantic = _OfferedTo()
+    tracker = tracker_for("Hvem har ansvaret for individuell plan?", metadata=metadata)
+    _run(ActionAnswerQuestion(engine, semantic), dispatcher, tracker)
+    assert semantic.offers == offered
+    assert [m["response"] for m in dispatcher.messages] == ["utter_answer_short"]

@@ -62,7 +62,13 @@ def client_with_rasa(settings: Settings, engine: KnowledgePipeline) -> Callable[
             httpx.AsyncClient(transport=transport), settings.rasa_url, settings.rasa_token, settings.actions_url
         )
         app.state.conversation = Conversation(
-            app.state.gateway, app.state.safety, app.state.masker, app.state.escalation, app.state.buttons
+            app.state.gateway,
+            app.state.safety,
+            app.state.masker,
+            app.state.escalation,
+            app.state.buttons,
+            app.state.insights,
+            app.state.semantic_encoder,
         )
         return test_client
 

@@ -12,6 +12,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.upstream import RasaGateway, transcript_lines
+from contract.semantic import SEMANTIC_METADATA, unpack
 from knowledge.safety import EMERGENCY_HINT
 from tests.api.conftest import chat, conversation_headers, healthy_rasa
 
@@ -220,8 +221,33 @@ def test_rasa_hears_the_gateways_crisis_tier_with_each_message(client_with_rasa:
     for text in ("Hvem har ansvaret for individuell plan?", "hun har skrevet avskjedsbrev for lenge siden"):
         first = chat(client, text).json()["messages"][0]["text"]
         shown[text] = "uncertain" if first == EMERGENCY_HINT else "none"
-    assert [s["metadata"] for s in seen] == [{"safety": tier} for tier in shown.values()]
+    assert [s["metadata"]["safety"] for s in seen] == list(shown.values())
     assert sorted(shown.values()) == ["none", "uncertain"]
+
+
+def test_rasa_gets_the_words_e5_vector_so_it_need_not_encode_them_again(
+    client_with_rasa: Callable[..., TestClient],
+) -> None:
+    """The vector of the masked words the gateway checked, and none with a button or a clinical question."""
+    seen: list[dict] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/webhooks/rest/webhook":
+            seen.append(json.loads(request.content))
+        return healthy_rasa([{"recipient_id": "w1", "text": "Svar."}])(request)
+
+    client = client_with_rasa(handler)
+    encoder = client.app.state.semantic_encoder  # type: ignore[attr-defined]
+    if encoder is None:
+        pytest.fail("e5 did not load: this test checks the vector it gives")
+    chat(client, "Kari Hansen har IP, hvem er koordinator?")
+    chat(client, "/request_advisor")
+    chat(client, "hvor mye metadon kan hun få?")
+    first, button, clinical = (s["metadata"] for s in seen[:3])
+    sent = unpack(first[SEMANTIC_METADATA])
+    assert sent is not None and seen[0]["message"] == "[navn] har IP, hvem er koordinator?"
+    assert float(sent @ encoder.encode_one(seen[0]["message"])) > 0.999
+    assert SEMANTIC_METADATA not in button and SEMANTIC_METADATA not in clinical
 
 
 def test_turns_arriving_together_share_one_readiness_probe() -> None:

@@ -23,13 +23,14 @@ from api.retention import purge, purge_periodically
 from api.settings import Settings
 from knowledge.pipeline import KnowledgePipeline
 from store.database import make_engine, migrate, session_factory
+from store.insights import InsightStore
 from store.models import Case, utcnow
 from store.retention import Purged
 from tests.store.records import add_case, add_events, add_feedback, app_database, event_senders, new_tracker
 
 
 def old_and_recent_data(settings: Settings, sessions: sessionmaker[Session]) -> dict[str, int]:
-    """Per kind: a closed case, feedback and Rasa events from 40 days ago and from 2 days ago, and a
+    """Per kind: a closed case, feedback, insight events and Rasa events from 40 days ago and from 2 days ago, and a
     case waiting for 40 days whose conversation must stay whole. Returns the case ids by name."""
     now, tracker = utcnow(), new_tracker(Path(settings.tracker_store_db))
     long_ago, lately = now - timedelta(days=40), now - timedelta(days=2)
@@ -43,6 +44,8 @@ def old_and_recent_data(settings: Settings, sessions: sessionmaker[Session]) -> 
     add_events(tracker, "w-recent", lately)
     add_feedback(sessions, long_ago)
     add_feedback(sessions, lately)
+    InsightStore(sessions).add("web", "refused", "Hva koster BPA?", at=long_ago)
+    InsightStore(sessions).add("web", "answered", at=lately)
     return cases
 
 
@@ -59,7 +62,7 @@ def test_purge_deletes_the_old_closed_case_feedback_and_events_but_keeps_the_wai
 
     report = purge(settings, sessions)
 
-    assert (report.purged, report.events) == (Purged(cases=1, messages=2, feedback=1), 4)
+    assert (report.purged, report.events) == (Purged(cases=1, messages=2, feedback=1, insight_events=1), 4)
     assert case_ids(sessions) == {cases["recently closed"], cases["old waiting"]}
     assert event_senders(Path(settings.tracker_store_db)) == ["w-waiting", "w-waiting", "w-recent", "w-recent"]
     assert report.cutoff.date() == (utcnow() - timedelta(days=30)).date()
@@ -88,6 +91,7 @@ def test_admin_purge_with_old_and_recent_data_prints_in_norwegian_how_many_of_ea
         "  lukkede saker: 1",
         "  meldinger i sakene: 2",
         "  tilbakemeldinger: 1",
+        "  spørsmål og akutte meldinger i innsikten: 1",
         "  hendelser i Rasa: 4",
     ]
 
@@ -96,7 +100,7 @@ def test_admin_purge_on_an_empty_database_without_a_rasa_tracker_prints_zeros(
     admin_env: Settings, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert admin(["purge"]) == 0
-    assert [line.rsplit(": ", 1)[1] for line in capsys.readouterr().out.splitlines()[1:]] == ["0", "0", "0", "0"]
+    assert [line.rsplit(": ", 1)[1] for line in capsys.readouterr().out.splitlines()[1:]] == ["0", "0", "0", "0", "0"]
     assert not Path(admin_env.tracker_store_db).exists()
 
 

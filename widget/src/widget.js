@@ -7,6 +7,7 @@
 // a shared PC, and the history holds the masked text the gateway kept, never what was typed.
 import "deep-chat";
 import { readEvents } from "../../api/static/sse.js";
+import { escapeHtml, textHtml, textMarkdown } from "../../api/static/text.js";
 
 const SCRIPT = document.currentScript;
 const API = SCRIPT ? new URL(SCRIPT.src).origin : window.location.origin;
@@ -59,12 +60,6 @@ window.remarkable_plugins = [
   },
 ];
 
-function escapeHtml(text) {
-  const element = document.createElement("span");
-  element.textContent = text;
-  return element.innerHTML;
-}
-
 // A button's title is what the user sees and what deep-chat sends back when it is clicked; the
 // payload it stands for is looked up here.
 const payloads = new Map();
@@ -82,15 +77,16 @@ function sourcesHtml(sources) {
     .map(
       (source) =>
         `<details class="rop-source"><summary>Kilde: ${escapeHtml(source.document)} – ${escapeHtml(source.title)}</summary>` +
-        `<blockquote>${escapeHtml(source.text)}</blockquote></details>`,
+        `<blockquote>${textHtml(source.text)}</blockquote></details>`,
     )
     .join("");
 }
 
-// One gateway message -> deep-chat responses: the text (markdown), then its sources (to
-// expand) and its buttons (quick replies, and 👍/👎 after a cited answer).
+// One gateway message -> deep-chat responses: the text (its lines as they are, a quoted passage's
+// bullet lines as a list), then its sources (to expand) and its buttons (quick replies, and 👍/👎
+// after a cited answer).
 function toResponses(message) {
-  const responses = [{ text: message.text }];
+  const responses = [{ text: textMarkdown(message.text) }];
   let html = "";
   if (message.sources && message.sources.length) html += sourcesHtml(message.sources);
   if (message.buttons && message.buttons.length) html += buttonsHtml(message.buttons, "Svaralternativer");

@@ -1,6 +1,6 @@
 """Teams conversations with Rasa down: polite replies in Norwegian, and a human still reachable.
 
-The replies are read from what the emulated Bot Connector received (tests/bot_connector.py).
+The replies are read from what the emulated Bot Connector received (devstack/bot_connector.py).
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 
 from api.conversation import TOO_FAST, UNAVAILABLE
 from api.teams.bot import TEXT_ONLY
-from tests.bot_connector import BotConnectorCloud
+from devstack.bot_connector import BotConnectorCloud
 
 
 def send(client: TestClient, cloud: BotConnectorCloud, activity: dict[str, Any]) -> Any:

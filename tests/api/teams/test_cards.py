@@ -58,3 +58,27 @@ def test_user_text_drops_the_mention_of_the_bot_and_html_from_the_client() -> No
     assert user_text("<at>ROP-veiviser</at> hvem har ansvaret for bolig?\n") == "hvem har ansvaret for bolig?"
     assert user_text("<p>IP &amp; koordinator</p>") == "IP & koordinator"
     assert user_text(None) == ""
+
+
+def test_a_quoted_bullet_passage_is_a_markdown_list_in_the_message_and_under_vis_kilder() -> None:
+    passage = "- Kommunene bør tilstrebe fleksible botilbud\n- Tilbud om oppfølging i bolig skal være tilgjengelig"
+    bullets = SOURCE.model_copy(update={"text": passage})
+    message = ChatMessage(text=f"Dette står i ROP-retningslinjen:\n«{passage}»\nKilde: ROP", buttons=THUMBS)
+    text = activity_for(message)["text"]
+    assert text.split("\n\n") == [
+        "Dette står i ROP-retningslinjen:",
+        "- «Kommunene bør tilstrebe fleksible botilbud\n- Tilbud om oppfølging i bolig skal være tilgjengelig»",
+        "Kilde: ROP",
+    ]
+    card = activity_for(ChatMessage(text="Svar", sources=[bullets]))["attachments"][0]["content"]
+    (show,) = card["actions"]
+    quote = show["card"]["body"][1]["text"]
+    assert quote.splitlines() == [
+        "- «Kommunene bør tilstrebe fleksible botilbud",
+        "- Tilbud om oppfølging i bolig skal være tilgjengelig»",
+    ]
+
+
+def test_the_line_introducing_a_list_stays_a_paragraph_before_it() -> None:
+    text = activity_for(ChatMessage(text="«IP blir kommunenes ansvar\n- Koordinator har hovedansvaret»"))["text"]
+    assert text == "«IP blir kommunenes ansvar\n\n- Koordinator har hovedansvaret»"
