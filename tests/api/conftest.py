@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import socket
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -88,6 +89,19 @@ def healthy_rasa(replies: list[dict]) -> RasaHandler:
         return httpx.Response(200, json=replies)
 
     return handler
+
+
+def recording_rasa(replies: list[dict]) -> tuple[list[dict], RasaHandler]:
+    """`healthy_rasa`, keeping the body of every message the gateway sends to the webhook."""
+    seen: list[dict] = []
+    healthy = healthy_rasa(replies)
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/webhooks/rest/webhook":
+            seen.append(json.loads(request.content))
+        return healthy(request)
+
+    return seen, handler
 
 
 def conversation_headers(client: TestClient, label: str = "w1") -> dict[str, str]:

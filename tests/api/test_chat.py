@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import json
 from collections import Counter
 from collections.abc import Callable
 
@@ -14,7 +13,7 @@ from fastapi.testclient import TestClient
 from api.upstream import RasaGateway, transcript_lines
 from contract.semantic import SEMANTIC_METADATA, unpack
 from knowledge.safety import EMERGENCY_HINT
-from tests.api.conftest import chat, conversation_headers, healthy_rasa
+from tests.api.conftest import chat, conversation_headers, healthy_rasa, recording_rasa
 
 SOURCE = {
     "id": "rop:x:1",
@@ -49,12 +48,7 @@ def test_rasa_text_buttons_and_sources_are_merged_into_messages(client_with_rasa
 
 
 def test_message_is_trimmed_before_it_reaches_rasa(client_with_rasa: Callable[..., TestClient]) -> None:
-    seen: list[dict] = []
-
-    def handler(request: httpx.Request) -> httpx.Response:
-        if request.url.path == "/webhooks/rest/webhook":
-            seen.append(json.loads(request.content))
-        return healthy_rasa([])(request)
+    seen, handler = recording_rasa([])
 
     chat(client_with_rasa(handler), "  hei\x00  ", "w1")
     assert [s["message"] for s in seen] == ["hei"]
@@ -156,12 +150,7 @@ def test_streamed_body_without_length_is_cut_off_at_the_limit(client: TestClient
 def test_emergency_and_dosing_questions_reach_rasa_as_intents_without_the_words(
     client_with_rasa: Callable[..., TestClient],
 ) -> None:
-    seen: list[dict] = []
-
-    def handler(request: httpx.Request) -> httpx.Response:
-        if request.url.path == "/webhooks/rest/webhook":
-            seen.append(json.loads(request.content))
-        return healthy_rasa([{"recipient_id": "w1", "text": "Ring 113"}])(request)
+    seen, handler = recording_rasa([{"recipient_id": "w1", "text": "Ring 113"}])
 
     client = client_with_rasa(handler)
     chat(client, "Han sier han skal ta livet sitt i kveld", "w1")
@@ -209,12 +198,7 @@ def test_case_transcript_shows_button_titles_and_labels_instead_of_raw_payloads(
 
 def test_rasa_hears_the_gateways_crisis_tier_with_each_message(client_with_rasa: Callable[..., TestClient]) -> None:
     """The answer action acts on this tier instead of checking the words a second time."""
-    seen: list[dict] = []
-
-    def handler(request: httpx.Request) -> httpx.Response:
-        if request.url.path == "/webhooks/rest/webhook":
-            seen.append(json.loads(request.content))
-        return healthy_rasa([{"recipient_id": "w1", "text": "Svar."}])(request)
+    seen, handler = recording_rasa([{"recipient_id": "w1", "text": "Svar."}])
 
     client = client_with_rasa(handler)
     shown = {}
@@ -229,12 +213,7 @@ def test_rasa_gets_the_words_e5_vector_so_it_need_not_encode_them_again(
     client_with_rasa: Callable[..., TestClient],
 ) -> None:
     """The vector of the masked words the gateway checked, and none with a button or a clinical question."""
-    seen: list[dict] = []
-
-    def handler(request: httpx.Request) -> httpx.Response:
-        if request.url.path == "/webhooks/rest/webhook":
-            seen.append(json.loads(request.content))
-        return healthy_rasa([{"recipient_id": "w1", "text": "Svar."}])(request)
+    seen, handler = recording_rasa([{"recipient_id": "w1", "text": "Svar."}])
 
     client = client_with_rasa(handler)
     encoder = client.app.state.semantic_encoder  # type: ignore[attr-defined]
