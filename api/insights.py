@@ -318,9 +318,18 @@ CSV_TABLES: dict[str, tuple[tuple[str, ...], Callable[[Report], list[list[Any]]]
 }
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
 def _number(value: float | None) -> str:
     """A decimal number as Norwegian spreadsheets read it (comma), or empty."""
     return "" if value is None else f"{value:g}".replace(".", ",")
+
+
+def _inert(cell: object) -> object:
+    """A text cell a spreadsheet would run as a formula ("=HYPERLINK(...)", "+", "-", "@") gets a leading
+    apostrophe: the questions are typed by anyone who can reach the chat (CSV injection)."""
+    return f"'{cell}" if isinstance(cell, str) and cell[:1] in FORMULA_STARTS else cell
 
 
 def to_csv(report: Report, table: str) -> str:
@@ -329,5 +338,5 @@ def to_csv(report: Report, table: str) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(headers)
-    writer.writerows(rows(report))
+    writer.writerows([_inert(cell) for cell in row] for row in rows(report))
     return "\ufeff" + out.getvalue()

@@ -188,6 +188,15 @@ def test_csv_keeps_a_question_with_a_comma_a_quote_and_a_line_break_whole(
     assert disliked[1][0] == PASSAGE and disliked[1][2:] == ["1", "0", tricky]
 
 
+@pytest.mark.parametrize("formula", ['=HYPERLINK("http://x.example","klikk")', "+47 1+1", "-2+3", "@SUM(A1)"])
+def test_csv_injection_a_question_that_starts_like_a_formula_is_not_run_by_a_spreadsheet(
+    client: TestClient, editor: dict[str, str], formula: str
+) -> None:
+    client.app.state.insights.add("web", "refused", formula, at=WEEK_45)  # type: ignore[attr-defined]
+    unanswered = read_csv(client.get("/api/insights/ubesvarte.csv", params=PERIOD, headers=editor))
+    assert unanswered[1][1] == f"'{formula}"
+
+
 def test_weekly_csv_has_norwegian_headers_channel_names_and_decimal_commas(
     client: TestClient, editor: dict[str, str]
 ) -> None:
