@@ -51,5 +51,5 @@ def test_purge_on_postgresql_deletes_old_closed_case_feedback_and_events_but_not
         database.dispose()
         tracker.dispose()
 
-    assert (report.purged, report.events) == (Purged(cases=1, messages=2, feedback=1), 1)
+    assert (report.purged, report.events) == (Purged(cases=1, messages=2, feedback=1, insight_events=0), 1)
     assert [sender for sender, _ in left] == ["w-waiting", "w-old"]

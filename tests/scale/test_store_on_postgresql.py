@@ -35,7 +35,8 @@ def test_migrations_create_every_table_and_can_run_again(database: Engine) -> No
     assert set(inspect(database).get_table_names()) >= TABLES
     with database.connect() as connection:
         [head] = connection.execute(text("SELECT version_num FROM alembic_version")).scalars()
-    assert head.startswith("0002")
+    newest = max(path.name[:4] for path in (PROJECT_ROOT / "store" / "migrations" / "versions").glob("0*.py"))
+    assert head.startswith(newest)
 
 
 def test_workers_starting_together_migrate_once_without_failing(database_url: str) -> None:
