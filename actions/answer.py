@@ -44,10 +44,11 @@ class ActionAnswerQuestion(Action):
         question = tracker.latest_message.get("text") or ""
         if is_payload(question):  # a button payload carries no question to look up
             question = ""
-        sent = unpack((tracker.latest_message.get("metadata") or {}).get(SEMANTIC_METADATA))
+        metadata = tracker.latest_message.get("metadata") or {}
+        sent = unpack(metadata.get(SEMANTIC_METADATA))
         if sent is not None and self._semantic is not None and question:
             self._semantic.offer(question, sent)  # the gateway's e5 vector of these very words
-        answer, asked = self._ask(question, tracker.get_slot("last_question"), gateway_verdict(tracker))
+        answer, asked = self._ask(question, tracker.get_slot("last_question"), gateway_verdict(metadata))
         if answer.reason == "crisis" and answer.short_answer:
             dispatcher.utter_message(text=answer.short_answer, buttons=[ADVISOR_BUTTON])
             return []
@@ -87,9 +88,9 @@ class ActionAnswerQuestion(Action):
         return answer, question
 
 
-def gateway_verdict(tracker: Tracker) -> Verdict | None:
+def gateway_verdict(metadata: dict[str, Any]) -> Verdict | None:
     """The crisis tier the gateway decided for this message (sent in its metadata), or None when
     the message did not come through the gateway: the knowledge pipeline then decides it itself."""
-    sent = (tracker.latest_message.get("metadata") or {}).get(SAFETY_METADATA)
+    sent = metadata.get(SAFETY_METADATA)
     tiers: tuple[Tier, ...] = get_args(Tier)
     return next((Verdict(tier) for tier in tiers if tier == sent), None)

@@ -28,6 +28,20 @@ from store.database import make_engine, session_factory
 from store.insights import InsightStore
 
 
+def conversation(state: Any) -> Conversation:
+    """The chat turn handler over the state's parts; tests that swap the gateway for a stand-in
+    rebuild it with this, so it never misses a part the gateway's own one has."""
+    return Conversation(
+        state.gateway,
+        state.safety,
+        state.masker,
+        state.escalation,
+        state.buttons,
+        state.insights,
+        state.semantic_encoder,
+    )
+
+
 def wire_chat(state: Any, settings: Settings, client: httpx.AsyncClient) -> Engine:
     """Create the chat services on `state` (which already holds `safety` and `referral`); returns the database
     engine for the caller to dispose. Blocking (spaCy): run in a thread."""
@@ -50,15 +64,7 @@ def wire_chat(state: Any, settings: Settings, client: httpx.AsyncClient) -> Engi
     state.masker = Masker(any_of(spacy_name_finder(load_spacy(settings.spacy_model), names), names.find))
     state.gateway = RasaGateway(client, settings.rasa_url, settings.rasa_token, settings.actions_url)
     state.buttons = ButtonPayloads({slot: q.options for slot, q in state.referral.questions.items()})
-    state.conversation = Conversation(
-        state.gateway,
-        state.safety,
-        state.masker,
-        state.escalation,
-        state.buttons,
-        state.insights,
-        state.semantic_encoder,
-    )
+    state.conversation = conversation(state)
     state.teams, state.teams_verifier = None, None
     if settings.teams_enabled:
         wire_teams(state, settings, client)

@@ -12,10 +12,10 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
-from api.conversation import Conversation
 from api.main import create_app
 from api.settings import Settings
 from api.upstream import RasaGateway
+from api.wiring import conversation
 from knowledge.pipeline import KnowledgePipeline
 
 
@@ -62,15 +62,7 @@ def client_with_rasa(settings: Settings, engine: KnowledgePipeline) -> Callable[
         app.state.gateway = RasaGateway(
             httpx.AsyncClient(transport=transport), settings.rasa_url, settings.rasa_token, settings.actions_url
         )
-        app.state.conversation = Conversation(
-            app.state.gateway,
-            app.state.safety,
-            app.state.masker,
-            app.state.escalation,
-            app.state.buttons,
-            app.state.insights,
-            app.state.semantic_encoder,
-        )
+        app.state.conversation = conversation(app.state)
         return test_client
 
     yield make  # type: ignore[misc]

@@ -14,10 +14,10 @@ import httpx
 import pytest
 import uvicorn
 
-from api.conversation import Conversation
 from api.main import create_app
 from api.settings import Settings
 from api.upstream import RasaGateway
+from api.wiring import conversation
 from knowledge.pipeline import KnowledgePipeline
 from tests.api.conftest import RasaHandler, closed_port_url
 from tests.scale.servers import PostgresServer, RedisServer, free_port
@@ -84,9 +84,7 @@ class Gateway:
             client = httpx.AsyncClient(transport=httpx.MockTransport(rasa))
             state = app.state
             state.gateway = RasaGateway(client, settings.rasa_url, settings.rasa_token, settings.actions_url)
-            state.conversation = Conversation(
-                state.gateway, state.safety, state.masker, state.escalation, state.buttons, state.insights
-            )
+            state.conversation = conversation(state)
         self.http = httpx.Client(base_url=self.url, timeout=10)
 
     def stop(self) -> None:
