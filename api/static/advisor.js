@@ -228,6 +228,7 @@ $("login").addEventListener("submit", async (event) => {
   $("login-error").textContent = "";
   event.target.reset();
   start();
+  $("queue-title").focus(); // the log-in form is gone: the keyboard goes on from the queue
 });
 
 $("reply").addEventListener("submit", async (event) => {
@@ -246,6 +247,8 @@ $("close").addEventListener("click", async () => {
   state.cases.set(state.current, await api(`/api/advisor/cases/${state.current}/close`, { method: "POST" }));
   renderQueue();
   renderCase();
+  // the closed case's buttons are disabled now: focus goes on to the queue, not back to the page's top
+  ($("queue").querySelector("button") || $("queue-title")).focus();
 });
 
 // Off unless the advisor turns it on; remembered in this browser. Turning it on plays the tone
@@ -263,6 +266,7 @@ window.addEventListener("unhandledrejection", (event) => { $("case-error").textC
 $("logout").addEventListener("click", async () => {
   await fetch("/api/advisor/logout", { method: "POST", headers: { Authorization: `Bearer ${state.token}` } }).catch(() => {});
   logout();
+  $("login").querySelector("input").focus(); // the button is gone: the keyboard goes on from the log-in
 });
 
 setInterval(tick, TICK_MS);
