@@ -17,8 +17,10 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.crisis import ADVISOR_BUTTON
+from actions.crisis import advisor_button
 from actions.factories import default_engine, default_semantic
+from actions.language import language_of
+from contract.nynorsk import localized
 from contract.payloads import REFUSED, SAFETY_METADATA, is_payload
 from contract.semantic import SEMANTIC_METADATA, unpack
 from knowledge.answer import Answer, Answerer
@@ -49,8 +51,9 @@ class ActionAnswerQuestion(Action):
         if sent is not None and self._semantic is not None and question:
             self._semantic.offer(question, sent)  # the gateway's e5 vector of these very words
         answer, asked = self._ask(question, tracker.get_slot("last_question"), gateway_verdict(metadata))
+        language = language_of(tracker)
         if answer.reason == "crisis" and answer.short_answer:
-            dispatcher.utter_message(text=answer.short_answer, buttons=[ADVISOR_BUTTON])
+            dispatcher.utter_message(text=localized(answer.short_answer, language), buttons=[advisor_button(language)])
             return []
         if answer.reason == "clinical":
             dispatcher.utter_message(response="utter_no_clinical_advice")
@@ -63,7 +66,8 @@ class ActionAnswerQuestion(Action):
         best = answer.sources[0]
         details: dict[str, Any] = {"document": best.document, "section": best.title, "quote": answer.answer}
         if answer.short_answer:
-            details |= {"response": "utter_answer_short", "short_answer": answer.short_answer}
+            # the map's short answer in the conversation's standard; the quote stays as the source wrote it
+            details |= {"response": "utter_answer_short", "short_answer": localized(answer.short_answer, language)}
         else:
             details |= {"response": "utter_answer"}
         dispatcher.utter_message(json_message={"sources": [dataclasses.asdict(s) for s in answer.sources]}, **details)

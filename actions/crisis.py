@@ -9,10 +9,18 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.factories import default_safety
+from actions.language import language_of
+from contract.language import Language
+from contract.nynorsk import localized
 from contract.payloads import ADVISOR_TITLE, REQUEST_ADVISOR
 from knowledge.safety import SafetyRules
 
 ADVISOR_BUTTON = {"title": ADVISOR_TITLE, "payload": REQUEST_ADVISOR}
+
+
+def advisor_button(language: Language) -> dict[str, str]:
+    """The button to an advisor, titled in the conversation's written standard."""
+    return {"title": localized(ADVISOR_TITLE, language), "payload": REQUEST_ADVISOR}
 
 
 class ActionRespondCrisis(Action):
@@ -26,5 +34,6 @@ class ActionRespondCrisis(Action):
         return "action_respond_crisis"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        dispatcher.utter_message(text=self._safety.message, buttons=[ADVISOR_BUTTON])
+        language = language_of(tracker)
+        dispatcher.utter_message(text=localized(self._safety.message, language), buttons=[advisor_button(language)])
         return [ActiveLoop(None), SlotSet("requested_slot", None), SlotSet("advisor_offered", True)]

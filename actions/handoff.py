@@ -14,7 +14,9 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.factories import settings
+from actions.language import language_of
 from contract.handoff import ASKED, CRISIS, FALLBACK
+from contract.nynorsk import localized
 
 RECENT_EVENTS = 12
 
@@ -39,6 +41,7 @@ class ActionHandoffAdvisor(Action):
         return "action_handoff_advisor"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
-        dispatcher.utter_message(response="utter_handoff", advisor_contact=self._contact)
+        contact = localized(self._contact, language_of(tracker))  # the default has a nynorsk form
+        dispatcher.utter_message(response="utter_handoff", advisor_contact=contact)
         dispatcher.utter_message(json_message={"handoff": handoff_reason(tracker)})
         return [SlotSet("advisor_offered", False)]

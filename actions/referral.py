@@ -16,6 +16,9 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.factories import default_referral
+from actions.language import language_of
+from contract.language import Language
+from contract.nynorsk import localized
 from contract.payloads import REFERRAL_DETAILS, RESTART_REFERRAL, correct_referral, inform, is_payload
 from knowledge.referral import Cited, Referral, ReferralEngine
 
@@ -25,6 +28,11 @@ FOLLOW_UP_BUTTONS = [
     {"title": "Endre varighet", "payload": correct_referral("duration")},
     {"title": "Start på nytt", "payload": RESTART_REFERRAL},
 ]
+
+
+def follow_up_buttons(language: Language) -> list[dict[str, str]]:
+    """FOLLOW_UP_BUTTONS titled in the conversation's written standard."""
+    return [{**button, "title": localized(button["title"], language)} for button in FOLLOW_UP_BUTTONS]
 
 
 def _typed_text(tracker: Tracker) -> str:
@@ -107,9 +115,12 @@ class _ActionAskDetail(Action):
         return f"action_ask_{self.slot}"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        question = self._referral.questions[self.slot]
-        buttons = [{"title": title, "payload": inform(self.slot, value)} for value, title in question.options.items()]
-        dispatcher.utter_message(text=question.text, buttons=buttons)
+        question, language = self._referral.questions[self.slot], language_of(tracker)
+        options = question.options.items()
+        buttons = [
+            {"title": localized(title, language), "payload": inform(self.slot, value)} for value, title in options
+        ]
+        dispatcher.utter_message(text=localized(question.text, language), buttons=buttons)
         return []
 
 
@@ -140,28 +151,42 @@ class ActionSuggestReferral(Action):
             tracker.get_slot("severity"),
             tracker.get_slot("duration"),
         )
+        language = language_of(tracker)
         dispatcher.utter_message(
-            text=self._text(result),
-            buttons=FOLLOW_UP_BUTTONS,
+            text=self._text(result, language),
+            buttons=follow_up_buttons(language),
             json_message={"sources": [_source_out(s) for s in result.sources]},
         )
         return []
 
-    def _text(self, result: Referral) -> str:
-        """Plain lines, no blank ones (the REST channel would split the message there)."""
-        understood = [self._referral.label(slot, getattr(result, slot)) for slot in DETAILS]
-        lines = [f"Jeg forstår: {' og '.join(understood)} problemer."]
+    def _text(self, result: Referral, language: Language) -> str:
+        """Plain lines, no blank ones (the REST channel would split the message there); the rules'
+        words in `language` (knowledge/nynorsk.yml), the quote as the source wrote it."""
+
+        def say(template: str, **fields: object) -> str:
+            return localized(template, language).format(**fields)
+
+        def words(texts: list[str]) -> str:
+            return ", ".join(localized(text, language) for text in texts)
+
+        understood = [self._understood(slot, getattr(result, slot), language) for slot in DETAILS]
+        lines = [say("Jeg forstår: {understood} problemer.", understood=" og ".join(understood))]
         if result.substances or result.diagnoses or result.findings:
-            lines.append("Nevnt: " + ", ".join([*result.diagnoses, *result.substances, *result.findings]) + ".")
-        lines.append(f"Forslag: hovedforløp {result.pathway}. {result.lead}")
-        lines.append("Kontakt: " + ", ".join(result.actors) + ".")
+            lines.append(say("Nevnt: {named}.", named=words([*result.diagnoses, *result.substances, *result.findings])))
+        lines.append(say("Forslag: hovedforløp {pathway}. {lead}", pathway=result.pathway, lead=words([result.lead])))
+        lines.append(say("Kontakt: {actors}.", actors=words(result.actors)))
         if result.recommendations:
-            lines.append("I tillegg anbefaler veilederne:")
-            lines += [f"- {r.text}" for r in result.recommendations]
+            lines.append(say("I tillegg anbefaler veilederne:"))
+            lines += [f"- {localized(r.text, language)}" for r in result.recommendations]
         first = result.sources[0]
         lines.append(f"«{first.quote}»")
-        lines.append(f"Kilde: {first.document}, {first.section}")
+        lines.append(say("Kilde: {document}, {section}", document=first.document, section=first.section))
         return "\n".join(lines)
+
+    def _understood(self, slot: str, value: str | None, language: Language) -> str:
+        """How an answer reads in a sentence: "alvorlige", "langvarige" (from the button titles)."""
+        options = self._referral.questions[slot].options
+        return localized(options[value], language).split(" (")[0].lower() if value in options else "ukjent"
 
 
 def _source_out(source: Cited) -> dict[str, Any]:

@@ -18,14 +18,18 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from fastapi.concurrency import run_in_threadpool
+from sqlalchemy.exc import SQLAlchemyError
 
 from api.advisor_request import wants_advisor
 from api.escalation import Escalation
+from api.language import ConversationLanguages
 from api.privacy import Masker
 from api.schemas import ChatMessage
-from api.upstream import ADVISOR_BUTTON, RasaGateway, UpstreamUnavailable
+from api.upstream import RasaGateway, UpstreamUnavailable, advisor_button
 from contract import payloads
 from contract.handoff import ASKED
+from contract.language import LANGUAGE_METADATA, Language
+from contract.nynorsk import localized
 from contract.semantic import SEMANTIC_METADATA, pack
 from knowledge.safety import EMERGENCY_HINT, NO_CRISIS, SafetyRules, Verdict
 from store.insights import ANSWERED, REFUSED, InsightStore
@@ -61,11 +65,13 @@ class Incoming:
 
 @dataclass(frozen=True)
 class Replies:
-    """What the assistant answers to one message, and the message as it was kept (masked;
-    None for a button) so a client can keep the masked text instead of the typed one."""
+    """What the assistant answers to one message, the message as it was kept (masked; None for a
+    button) so a client can keep the masked text instead of the typed one, and the conversation's
+    written standard, so a client can write its own words in it too."""
 
     messages: list[ChatMessage]
     stored: str | None
+    language: Language = "nb"
 
 
 class Conversation:
@@ -80,8 +86,10 @@ class Conversation:
         buttons: payloads.ButtonPayloads,
         insights: InsightStore,
         semantic: SemanticEncoder | None = None,
+        languages: ConversationLanguages | None = None,
     ) -> None:
         self._gateway = gateway
+        self.languages = languages or ConversationLanguages("nb")
         self._semantic = semantic
         self._safety = safety
         self._masker = masker
@@ -118,29 +126,31 @@ class Conversation:
         self._gateway.probe_soon()  # Rasa's readiness is checked while the message is screened
         incoming = await self.screen(text)
         stored = None if incoming.button else incoming.text
+        languages = self.languages
+        language = await (languages.of(sender) if incoming.button else languages.follow(sender, incoming.text))
         if incoming.verdict.tier != "none":
             self._note(channel, incoming.verdict.tier)
         wait = await over_limit()
         if incoming.verdict.certain:
-            return Replies(await self._emergency(sender, incoming, forward=not wait), stored)
+            return Replies(await self._emergency(sender, incoming, language, forward=not wait), stored, language)
         if not incoming.verdict.uncertain:
             if wait:
                 raise TooFast(wait)
-            return Replies(await self._handle(sender, incoming, channel, conversation), stored)
+            return Replies(await self._handle(sender, incoming, channel, conversation, language), stored, language)
         # Maybe an emergency: the 113 line comes first, and no limit or outage may hide it.
-        hint = ChatMessage(text=EMERGENCY_HINT)
+        hint = ChatMessage(text=localized(EMERGENCY_HINT, language))
         if wait:
-            return Replies([hint, ChatMessage(text=TOO_FAST)], stored)
+            return Replies([hint, ChatMessage(text=localized(TOO_FAST, language))], stored, language)
         try:
-            replies = await self._handle(sender, incoming, channel, conversation)
+            replies = await self._handle(sender, incoming, channel, conversation, language)
         except UpstreamUnavailable:
-            replies = [ChatMessage(text=UNAVAILABLE, buttons=[ADVISOR_BUTTON])]
-        return Replies([hint, *replies], stored)
+            replies = [ChatMessage(text=localized(UNAVAILABLE, language), buttons=[advisor_button(language)])]
+        return Replies([hint, *replies], stored, language)
 
-    async def _emergency(self, sender: str, incoming: Incoming, forward: bool) -> list[ChatMessage]:
+    async def _emergency(self, sender: str, incoming: Incoming, language: Language, forward: bool) -> list[ChatMessage]:
         """113 and 116 117 from the gateway itself; Rasa hears only the emergency's kind, in the
         background, so a slow or dead Rasa cannot delay the answer."""
-        emergency = ChatMessage(text=self._safety.message, buttons=[ADVISOR_BUTTON])
+        emergency = ChatMessage(text=localized(self._safety.message, language), buttons=[advisor_button(language)])
         if not forward or incoming.verdict.kind is None:
             return [emergency]
         try:
@@ -178,10 +188,14 @@ class Conversation:
             logger.warning("emergency not passed to Rasa: %s", error)
 
     async def _handle(
-        self, sender: str, incoming: Incoming, channel: str, conversation: dict[str, Any] | None
+        self, sender: str, incoming: Incoming, channel: str, conversation: dict[str, Any] | None, language: Language
     ) -> list[ChatMessage]:
         """An ordinary turn: to the open case, or through Rasa."""
-        case = await self._escalation.active(sender)
+        try:
+            case = await self._escalation.active(sender)
+        except SQLAlchemyError as error:  # cases are in the database; while it is away, Rasa still answers
+            logger.warning("open case not checked (database): %s", error)
+            case = None
         if case is not None:
             return await self._escalation.from_worker(case, incoming.text)
         message = incoming.text
@@ -189,7 +203,11 @@ class Conversation:
             message = payloads.CLINICAL_QUESTION  # doses and diagnoses go to the clinician, whatever NLU thinks
         try:
             # The answer action acts on the gateway's verdict instead of deciding it again.
-            metadata = {payloads.SAFETY_METADATA: incoming.verdict.tier, payloads.CHANNEL_METADATA: channel}
+            metadata = {
+                payloads.SAFETY_METADATA: incoming.verdict.tier,
+                payloads.CHANNEL_METADATA: channel,
+                LANGUAGE_METADATA: language,  # Rasa's `language` slot picks the responses' nynorsk
+            }
             if incoming.vector is not None and message == incoming.text:
                 metadata[SEMANTIC_METADATA] = incoming.vector  # Rasa and the actions need not encode it again
             turn = await self._gateway.send(sender, message, metadata)

@@ -19,14 +19,18 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api.schemas import INVALID_TEXT
+from api.schemas import INVALID_TEXT, refusal
+from contract.language import Language
+from contract.nynorsk import localized
 
 logger = logging.getLogger(__name__)
 
 INTERNAL_ERROR = "Noe gikk galt hos oss. Prøv igjen om litt."
+DATABASE_DOWN = "Databasen vår svarer ikke akkurat nå. Prøv igjen om litt."
 # FastAPI's detail when a body cannot be read at all; the cause it raises it from says why.
 _UNREADABLE_BODY = "There was an error parsing the body"
 _UNREADABLE_BECAUSE = {
@@ -52,6 +56,17 @@ _STATUS_MESSAGES = {
     405: "Metoden er ikke tillatt her.",
     413: "Forespørselen er for stor.",
 }
+
+
+class InLanguage(StarletteHTTPException):
+    """An error whose detail is already in the conversation's written standard; any other detail is
+    given in the deployment's `LANGUAGE`."""
+
+
+def _default_language(app: Any) -> Language:
+    """The deployment's `LANGUAGE` (bokmål before the settings are loaded)."""
+    settings = getattr(getattr(app, "state", None), "settings", None)
+    return settings.language if settings is not None else "nb"
 
 
 class ThrottledTracebacks:
@@ -111,26 +126,32 @@ class UnexpectedErrors:
         except Exception as error:
             self._tracebacks.error(error)
             if not started:
-                await _internal_error()(scope, receive, send)
+                await _internal_error(error, _default_language(scope.get("app")))(scope, receive, send)
 
 
-def _internal_error() -> JSONResponse:
-    return JSONResponse(status_code=500, content={"detail": INTERNAL_ERROR})
+def _internal_error(error: Exception, language: Language) -> JSONResponse:
+    """500, or 503 when the database cannot be reached: a pause to wait out, not a fault to report."""
+    if isinstance(error, OperationalError):
+        return JSONResponse(status_code=503, content={"detail": localized(DATABASE_DOWN, language)})
+    return JSONResponse(status_code=500, content={"detail": localized(INTERNAL_ERROR, language)})
 
 
-def _message(error: dict[str, Any]) -> str:
+def _message(error: dict[str, Any], language: Language) -> str:
     field = ".".join(str(part) for part in error.get("loc", ())[1:]) or "body"
     if error.get("type") == "value_error":
-        return str(error.get("ctx", {}).get("error", error.get("msg", "")))
+        refused = error.get("ctx", {}).get("error", error.get("msg", ""))
+        return refusal(refused if isinstance(refused, ValueError) else ValueError(refused), language)
     template = _TYPE_MESSAGES.get(error.get("type", ""), "Ugyldig verdi i feltet «{field}».")
-    return template.format(field=field)
+    return localized(template, language).format(field=field)
 
 
-async def _validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:
-    errors = list(exc.errors())
+async def _validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
+    errors, language = list(exc.errors()), _default_language(request.app)
     if any(e.get("type") == "json_invalid" for e in errors):
-        return JSONResponse(status_code=400, content={"detail": "Ugyldig JSON i forespørselen."})
-    messages = [{"field": ".".join(str(p) for p in e.get("loc", ())[1:]), "message": _message(e)} for e in errors]
+        return JSONResponse(status_code=400, content={"detail": localized("Ugyldig JSON i forespørselen.", language)})
+    messages = [
+        {"field": ".".join(str(p) for p in e.get("loc", ())[1:]), "message": _message(e, language)} for e in errors
+    ]
     return JSONResponse(status_code=422, content={"detail": messages[0]["message"], "errors": messages})
 
 
@@ -144,10 +165,11 @@ def _http_detail(exc: StarletteHTTPException) -> str:
     return str(exc.detail)
 
 
-async def _http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
-    return JSONResponse(
-        status_code=exc.status_code, content={"detail": _http_detail(exc)}, headers=getattr(exc, "headers", None)
-    )
+async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    detail = _http_detail(exc)
+    if not isinstance(exc, InLanguage):
+        detail = localized(detail, _default_language(request.app))
+    return JSONResponse(status_code=exc.status_code, content={"detail": detail}, headers=getattr(exc, "headers", None))
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -156,9 +178,9 @@ def install_error_handlers(app: FastAPI) -> None:
     security). An error in those middlewares is left to Starlette, answered in the same words."""
     tracebacks = ThrottledTracebacks(logger)
 
-    async def unexpected_error(_: Request, exc: Exception) -> JSONResponse:
+    async def unexpected_error(request: Request, exc: Exception) -> JSONResponse:
         tracebacks.error(exc)
-        return _internal_error()
+        return _internal_error(exc, _default_language(request.app))
 
     # Starlette types every handler as taking Exception; these take the class they are registered for.
     app.add_exception_handler(RequestValidationError, _validation_error)  # type: ignore[arg-type]

@@ -17,7 +17,9 @@ from fastapi.concurrency import run_in_threadpool
 from api.console import case_out, console_message_out
 from api.hours import OpeningHours
 from api.hub import ADVISORS, EventHub
+from api.language import ConversationLanguages
 from api.schemas import ChatMessage
+from contract.nynorsk import localized
 from store.cases import CaseStore
 from store.models import Case, Message
 
@@ -39,7 +41,9 @@ class Escalation:
         hub: EventHub,
         hours: OpeningHours,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        languages: ConversationLanguages | None = None,
     ) -> None:
+        self._languages = languages or ConversationLanguages("nb")
         self._cases = cases
         self._hub = hub
         self._hours = hours
@@ -66,19 +70,22 @@ class Escalation:
         case, created = await run_in_threadpool(self._cases.open, sender, channel, reason, transcript, conversation)
         if created:
             self._hub.publish(ADVISORS, {"type": "case", "case": case_out(case)})
-        now = self._clock()
+        now, language = self._clock(), await self._languages.of(sender)
+        hint = localized(EMERGENCY_HINT, language)
         if self._hours.is_open(now):
-            text = (
-                f"Saken din (nr. {case.id}) er sendt til en rådgiver, som svarer her i chatten. "
-                f"Jeg holder meg i bakgrunnen til rådgiveren avslutter. {EMERGENCY_HINT}"
+            template = (
+                "Saken din (nr. {case}) er sendt til en rådgiver, som svarer her i chatten. "
+                "Jeg holder meg i bakgrunnen til rådgiveren avslutter. {hint}"
             )
-        else:
-            text = (
-                f"Rådgiverne er på jobb {self._hours.describe()}. Saken din (nr. {case.id}) er lagret: "
-                f"skriv gjerne det du lurer på her, så svarer en rådgiver {self._hours.describe_next(now)}. "
-                f"{EMERGENCY_HINT}"
-            )
-        return ChatMessage(text=text)
+            return ChatMessage(text=localized(template, language).format(case=case.id, hint=hint))
+        template = (
+            "Rådgiverne er på jobb {hours}. Saken din (nr. {case}) er lagret: "
+            "skriv gjerne det du lurer på her, så svarer en rådgiver {next}. {hint}"
+        )
+        hours, next_opening = self._hours.describe(language), self._hours.describe_next(now, language)
+        return ChatMessage(
+            text=localized(template, language).format(hours=hours, case=case.id, next=next_opening, hint=hint)
+        )
 
     async def from_worker(self, case: Case, text: str) -> list[ChatMessage]:
         """Add the worker's (masked) message to the case; acknowledge it while nobody has taken it."""
@@ -86,8 +93,11 @@ class Escalation:
         self._publish_line(case, message)
         if case.status != "waiting":
             return []
-        when = "snart" if self._hours.is_open(self._clock()) else self._hours.describe_next(self._clock())
-        return [ChatMessage(text=f"Meldingen er lagt til saken din. En rådgiver svarer {when}.")]
+        language = await self._languages.of(case.sender)
+        now = self._clock()
+        when = localized("snart", language) if self._hours.is_open(now) else self._hours.describe_next(now, language)
+        template = localized("Meldingen er lagt til saken din. En rådgiver svarer {when}.", language)
+        return [ChatMessage(text=template.format(when=when))]
 
     async def reply(self, case: Case, text: str, advisor_id: int) -> Message:
         """Store the advisor's reply (masked by the caller) with its author, show it to the other
@@ -106,7 +116,10 @@ class Escalation:
 
     async def close(self, case: Case) -> Case | None:
         """Close the case; the worker is told that the bot answers again."""
-        text = "Rådgiveren har avsluttet saken. Du kan fortsette å spørre meg, eller be om en rådgiver igjen."
+        text = localized(
+            "Rådgiveren har avsluttet saken. Du kan fortsette å spørre meg, eller be om en rådgiver igjen.",
+            await self._languages.of(case.sender),
+        )
         await run_in_threadpool(self._cases.add_message, case.id, "system", text)
         closed = await run_in_threadpool(self._cases.close, case.id)
         if closed is not None:

@@ -7,6 +7,9 @@ from datetime import date, datetime, time, timedelta
 from functools import cache
 from zoneinfo import ZoneInfo
 
+from contract.language import Language
+from contract.nynorsk import localized
+
 WEEKDAYS = ("mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag")
 
 
@@ -62,20 +65,21 @@ class OpeningHours:
                 return max(start, local)
         raise ValueError("opening hours have no open day")
 
-    def describe_next(self, now: datetime) -> str:
-        """'i morgen kl. 08:00', 'mandag kl. 08:00' or 'i dag kl. 08:00', in Norwegian."""
+    def describe_next(self, now: datetime, language: Language = "nb") -> str:
+        """'i morgen kl. 08:00', 'mandag kl. 08:00' or 'i dag kl. 08:00', in bokmål or nynorsk."""
         local, opening = now.astimezone(self.zone), self.next_opening(now)
         days = (opening.date() - local.date()).days
         day = "i dag" if days == 0 else "i morgen" if days == 1 else WEEKDAYS[opening.weekday()]
-        return f"{day} kl. {opening:%H:%M}"
+        return f"{localized(day, language)} kl. {opening:%H:%M}"
 
-    def describe(self) -> str:
+    def describe(self, language: Language = "nb") -> str:
         """'mandag–fredag kl. 08:00–15:30 (ikke helligdager)' for the reply and the console."""
+        names = [localized(day, language) for day in WEEKDAYS]
         ordered = sorted(self.days)
         contiguous = ordered == list(range(ordered[0], ordered[-1] + 1))
         if contiguous and len(ordered) > 1:
-            days = f"{WEEKDAYS[ordered[0]]}–{WEEKDAYS[ordered[-1]]}"
+            days = f"{names[ordered[0]]}–{names[ordered[-1]]}"
         else:
-            days = ", ".join(WEEKDAYS[d] for d in ordered)
-        holidays = "" if self.holidays_open else " (ikke helligdager)"
+            days = ", ".join(names[d] for d in ordered)
+        holidays = "" if self.holidays_open else localized(" (ikke helligdager)", language)
         return f"{days} kl. {self.opens:%H:%M}–{self.closes:%H:%M}{holidays}"

@@ -7,12 +7,32 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
+from contract.language import Language
+from contract.nynorsk import localized
+
 MAX_TEXT_CHARS = 5000
 INVALID_TEXT = "Teksten har ugyldige tegn. Skriv den på nytt."
+TOO_LONG = "Meldingen er for lang (over {limit} tegn). Kort den ned og prøv igjen."
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # Half of a UTF-16 pair, which JSON can smuggle in as "\ud800": no UTF-8 encoder (spaCy, the
 # database, a log file) accepts it.
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
+class TextRefused(ValueError):
+    """A refused text, with its message as a template and fields, so the error handler can give it
+    in the deployment's language (contract.nynorsk) before filling it in."""
+
+    def __init__(self, template: str, **fields: object) -> None:
+        super().__init__(template.format(**fields))
+        self.template, self.fields = template, fields
+
+
+def refusal(error: ValueError, language: Language) -> str:
+    """What a refused text's error says, in `language`."""
+    if isinstance(error, TextRefused):
+        return localized(error.template, language).format(**error.fields)
+    return localized(str(error), language)
 
 
 def clean_text(value: str) -> str:
@@ -24,7 +44,7 @@ def clean_text(value: str) -> str:
     if not value:
         raise ValueError("Meldingen er tom. Skriv et spørsmål.")
     if len(value) > MAX_TEXT_CHARS:
-        raise ValueError(f"Meldingen er for lang (over {MAX_TEXT_CHARS} tegn). Kort den ned og prøv igjen.")
+        raise TextRefused(TOO_LONG, limit=MAX_TEXT_CHARS)
     return value
 
 
@@ -41,6 +61,7 @@ class NewConversation(BaseModel):
     conversation_id: str
     token: str
     expires_at: int = Field(description="Unix seconds; after that, start a new conversation.")
+    language: Language = Field(default="nb", description="The written standard the assistant starts in: nb or nn.")
 
 
 class ChatRequest(_Body):
@@ -82,6 +103,9 @@ class ChatResponse(BaseModel):
     messages: list[ChatMessage]
     stored: str | None = Field(
         default=None, description="The message as it was kept, names and numbers masked; absent for a button."
+    )
+    language: Language = Field(
+        default="nb", description="The conversation's written standard now (nb or nn); the client's words follow it."
     )
 
 

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from datetime import time
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 from zoneinfo import ZoneInfo
 
-from pydantic import Field, model_validator
+from pydantic import BeforeValidator, Field, model_validator
 
 from api.hours import OpeningHours
+from contract.language import Language, deployment_language
 from knowledge.settings import PROJECT_ROOT, KnowledgeSettings
 
 DEV_TOKEN = "dev-only-rasa-token"
@@ -20,6 +21,9 @@ class Settings(KnowledgeSettings):
     """Gateway settings from the environment or `.env` (see `.env.example`)."""
 
     environment: Literal["development", "test", "production"] = "development"
+    # The written standard the assistant starts every conversation in (nb: bokmål, nn: nynorsk);
+    # a worker who writes the other one gets it for the rest of the conversation (api/language.py).
+    language: Annotated[Language, BeforeValidator(deployment_language)] = "nb"
     rasa_url: str = "http://127.0.0.1:5005"
     rasa_token: str = DEV_TOKEN
     actions_url: str = "http://127.0.0.1:5055"

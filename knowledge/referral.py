@@ -90,11 +90,6 @@ class ReferralEngine:
         """The follow-up question for each detail, with its answer options."""
         return self._rules.questions
 
-    def label(self, slot: str, value: str | None) -> str:
-        """How an answer reads in a sentence: "alvorlige", "langvarige" (from the button titles)."""
-        options = self._rules.questions[slot].options
-        return options[value].split(" (")[0].lower() if value in options else "ukjent"
-
     @property
     def safety(self) -> SafetyRules:
         """The crisis rules the engine checks descriptions with."""

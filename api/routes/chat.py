@@ -24,11 +24,13 @@ from api.deps import (
     SettingsDep,
     StartLimitDep,
 )
+from api.errors import InLanguage
 from api.escalation import message_out
 from api.hub import EventHub, HubUnavailable
 from api.identity import issue_conversation
 from api.schemas import ChatRequest, ChatResponse, NewConversation
 from api.upstream import UpstreamUnavailable
+from contract.nynorsk import localized
 
 router = APIRouter(prefix="/api", tags=["chat"])
 
@@ -44,7 +46,7 @@ async def start_conversation(settings: SettingsDep, start_limit: StartLimitDep, 
     if wait:
         raise HTTPException(status_code=429, detail=TOO_FAST, headers={"Retry-After": str(wait)})
     conversation_id, token, expires = issue_conversation(settings.secret_key, settings.conversation_hours)
-    return NewConversation(conversation_id=conversation_id, token=token, expires_at=expires)
+    return NewConversation(conversation_id=conversation_id, token=token, expires_at=expires, language=settings.language)
 
 
 @router.post(
@@ -60,11 +62,14 @@ async def chat(
     answered even when the sender is over the rate limit or Rasa is down."""
     try:
         replies = await conversation.turn(sender, body.message, lambda: limits.hit(sender, address))
-        return ChatResponse(messages=replies.messages, stored=replies.stored)
+        return ChatResponse(messages=replies.messages, stored=replies.stored, language=replies.language)
     except TooFast as error:
-        raise HTTPException(status_code=429, detail=TOO_FAST, headers={"Retry-After": str(error.wait)}) from error
+        detail = localized(TOO_FAST, await conversation.languages.of(sender))
+        raise InLanguage(status_code=429, detail=detail, headers={"Retry-After": str(error.wait)}) from error
     except UpstreamUnavailable as error:
-        raise HTTPException(status_code=503, detail=UNAVAILABLE) from error
+        raise InLanguage(
+            status_code=503, detail=localized(UNAVAILABLE, await conversation.languages.of(sender))
+        ) from error
 
 
 @router.get("/chat/messages", responses=AUTH)

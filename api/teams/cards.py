@@ -13,6 +13,8 @@ import re
 from typing import Any
 
 from api.schemas import Button, ChatMessage, SourceOut
+from contract.language import Language
+from contract.nynorsk import localized
 from contract.payloads import FEEDBACK_NEGATIVE, FEEDBACK_POSITIVE
 
 CARD_VERSION = "1.4"  # rendered by Teams on desktop, web and mobile
@@ -60,8 +62,9 @@ def _source(source: SourceOut) -> list[dict[str, Any]]:
     ]
 
 
-def activity_for(message: ChatMessage) -> dict[str, Any]:
-    """One message activity: plain markdown text, or a card when there are buttons or sources."""
+def activity_for(message: ChatMessage, language: Language = "nb") -> dict[str, Any]:
+    """One message activity: plain markdown text, or a card when there are buttons or sources
+    (their "Vis kilder" in the conversation's written standard)."""
     buttons = [b for b in message.buttons or [] if b.payload not in FEEDBACK.values()]
     activity: dict[str, Any] = {"type": "message", "textFormat": "markdown"}
     if len(buttons) < len(message.buttons or []):
@@ -75,7 +78,7 @@ def activity_for(message: ChatMessage) -> dict[str, Any]:
         actions.append(
             {
                 "type": "Action.ShowCard",
-                "title": f"Vis kilder ({len(message.sources)})",
+                "title": localized("Vis kilder ({count})", language).format(count=len(message.sources)),
                 "card": {"type": "AdaptiveCard", "body": sources},
             }
         )

@@ -44,6 +44,7 @@ def test_rasa_text_buttons_and_sources_are_merged_into_messages(client_with_rasa
             {"text": "Noe mer?", "buttons": [{"title": "Snakk med en rådgiver", "payload": "/request_advisor"}]},
         ],
         "stored": "IP?",
+        "language": "nb",
     }
 
 

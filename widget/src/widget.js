@@ -8,6 +8,7 @@
 import "deep-chat";
 import { readEvents } from "../../api/static/sse.js";
 import { escapeHtml, textHtml, textMarkdown } from "../../api/static/text.js";
+import { LANGUAGE_KEY, onLanguage, say, setLanguage, startLanguage } from "./language.js";
 
 const SCRIPT = document.currentScript;
 const API = SCRIPT ? new URL(SCRIPT.src).origin : window.location.origin;
@@ -15,15 +16,13 @@ const CONVERSATION_KEY = "rop-veiviser-conversation";
 const SEEN_KEY = "rop-veiviser-advisor-seen";
 const HISTORY_KEY = "rop-veiviser-history";
 const MAX_HISTORY = 300;
-const INTRO =
-  "Hei! Jeg svarer på hvem som har ansvar for hva for personer med ROP-lidelser, med kilde fra de " +
-  "nasjonale veilederne. Skriv ikke navn eller fødselsnummer. **Ved akutt fare: ring 113.**";
 const SAFE_LINK = /^(https?:|mailto:)/i;
+startLanguage(SCRIPT);
 
 const store = {
   get: (key, fallback) => JSON.parse(sessionStorage.getItem(key) || "null") ?? fallback,
   set: (key, value) => sessionStorage.setItem(key, JSON.stringify(value)),
-  clear: () => [CONVERSATION_KEY, SEEN_KEY, HISTORY_KEY].forEach((key) => sessionStorage.removeItem(key)),
+  clear: () => [CONVERSATION_KEY, SEEN_KEY, HISTORY_KEY, LANGUAGE_KEY].forEach((key) => sessionStorage.removeItem(key)),
 };
 
 // The conversation's identity comes from the gateway; the client never picks it.
@@ -34,6 +33,7 @@ async function conversation(renew = false) {
   if (!response.ok) throw new Error(`conversation: ${response.status}`);
   const started = await response.json();
   store.set(CONVERSATION_KEY, started);
+  if (!sessionStorage.getItem(LANGUAGE_KEY)) setLanguage(started.language); // the deployment's default
   return started;
 }
 
@@ -60,14 +60,29 @@ window.remarkable_plugins = [
   },
 ];
 
-// A button's title is what the user sees and what deep-chat sends back when it is clicked; the
+// A button's label is what the user sees and what deep-chat sends back when it is clicked; the
 // payload it stands for is looked up here.
 const payloads = new Map();
+// Emoji in a button's title (👍/👎) become drawn icons: a browser without an emoji font shows an
+// emoji as an empty box. The icon is decorative; the words are the button's name.
+const EMOJI = /\p{Extended_Pictographic}\uFE0F?/gu;
+const THUMB = '<path d="M7 10v11H3V10zM7 10l4-8c1.7 0 3 1.3 3 3v4h5.5c1.3 0 2.3 1.2 2 2.5l-1.6 7.8c-.2.9-1 1.7-2 1.7H7"/>';
+const ICONS = { "👍": THUMB, "👎": `<g transform="rotate(180 12 12)">${THUMB}</g>` };
+
+function iconHtml(title) {
+  const icon = ICONS[(title.match(EMOJI) || [""])[0].replace("\uFE0F", "")];
+  if (!icon) return "";
+  return (
+    '<svg class="rop-icon" viewBox="0 0 24 24" width="16" height="16" aria-hidden="true" focusable="false" ' +
+    `fill="none" stroke="currentColor" stroke-width="2" stroke-linejoin="round">${icon}</svg> `
+  );
+}
 
 function buttonsHtml(buttons, label) {
   const items = buttons.map((button) => {
-    payloads.set(button.title, button.payload);
-    return `<button type="button" class="deep-chat-button deep-chat-suggestion-button rop-button">${escapeHtml(button.title)}</button>`;
+    const text = button.title.replace(EMOJI, "").trim();
+    payloads.set(text, button.payload);
+    return `<button type="button" class="deep-chat-button deep-chat-suggestion-button rop-button">${iconHtml(button.title)}${escapeHtml(text)}</button>`;
   });
   return `<div class="rop-buttons" role="group" aria-label="${escapeHtml(label)}">${items.join("")}</div>`;
 }
@@ -76,7 +91,7 @@ function sourcesHtml(sources) {
   return sources
     .map(
       (source) =>
-        `<details class="rop-source"><summary>Kilde: ${escapeHtml(source.document)} – ${escapeHtml(source.title)}</summary>` +
+        `<details class="rop-source"><summary>${say("source")}: ${escapeHtml(source.document)} – ${escapeHtml(source.title)}</summary>` +
         `<blockquote>${textHtml(source.text)}</blockquote></details>`,
     )
     .join("");
@@ -89,7 +104,7 @@ function toResponses(message) {
   const responses = [{ text: textMarkdown(message.text) }];
   let html = "";
   if (message.sources && message.sources.length) html += sourcesHtml(message.sources);
-  if (message.buttons && message.buttons.length) html += buttonsHtml(message.buttons, "Svaralternativer");
+  if (message.buttons && message.buttons.length) html += buttonsHtml(message.buttons, say("replyOptions"));
   if (html) responses.push({ html });
   return responses;
 }
@@ -117,7 +132,8 @@ async function send(chat, text) {
     response = await post(started, message);
   }
   const body = await response.json().catch(() => ({}));
-  if (!response.ok) return [{ text: body.detail || "Noe gikk galt. Prøv igjen om litt." }];
+  if (!response.ok) return [{ text: body.detail || say("failed") }];
+  setLanguage(body.language); // the worker's written standard, as the gateway reads it
   const stored = body.stored ?? text;
   if (body.stored && body.stored !== text) chat.updateMessage({ text: body.stored }, index);
   const responses = body.messages.flatMap(toResponses).map((r) => ({ ...r, role: "ai" }));
@@ -126,7 +142,7 @@ async function send(chat, text) {
 }
 
 function advisorResponse(message) {
-  const who = message.role === "advisor" ? "**Rådgiver:** " : "";
+  const who = message.role === "advisor" ? `**${say("advisor")}:** ` : "";
   return { text: `${who}${message.text}` };
 }
 
@@ -170,7 +186,7 @@ const STYLE = `
 .rop-launcher { position: fixed; right: 1rem; bottom: 1rem; z-index: 2147483000; border: 0; border-radius: 2rem;
   padding: .8rem 1.2rem; font: 600 1rem system-ui, sans-serif; background: #1d3557; color: #fff; cursor: pointer;
   box-shadow: 0 2px 8px rgba(0,0,0,.3); }
-.rop-launcher:focus-visible, .rop-close:focus-visible { outline: 3px solid #e63946; outline-offset: 2px; }
+.rop-launcher:focus-visible { outline: 3px solid #e63946; outline-offset: 2px; }
 .rop-panel { position: fixed; right: 1rem; bottom: 4.5rem; z-index: 2147483000; width: 24rem; height: 36rem;
   max-height: calc(100vh - 6rem); display: flex; flex-direction: column; background: #fff; border-radius: .75rem;
   box-shadow: 0 4px 24px rgba(0,0,0,.3); overflow: hidden; font-family: system-ui, sans-serif; }
@@ -181,11 +197,19 @@ const STYLE = `
 .rop-close { background: transparent; color: #fff; border: 0; font-size: 1.4rem; cursor: pointer; }
 .rop-new { background: transparent; color: #fff; border: 1px solid #fff; border-radius: .4rem; padding: .2rem .6rem;
   font: inherit; font-size: .85rem; cursor: pointer; margin-left: auto; margin-right: .5rem; }
-.rop-new:focus-visible { outline: 3px solid #e63946; outline-offset: 2px; }
+.rop-new:focus-visible, .rop-close:focus-visible { outline: 3px solid #fff; outline-offset: 2px; } /* on the blue */
 .rop-panel deep-chat { flex: 1; }
 @media (max-width: 600px) {
   .rop-panel { right: 0; bottom: 0; width: 100vw; height: 100vh; max-height: 100vh; border-radius: 0; }
 }`;
+
+// Inside deep-chat's shadow root: focus is drawn on everything a keyboard reaches (deep-chat's
+// text input and send button draw none of their own), and icons sit in line with the words.
+const CHAT_STYLE = `
+#text-input:focus-visible, #messages:focus-visible { outline: 3px solid #e63946; outline-offset: -3px; border-radius: 5px; }
+.input-button:focus-visible, .rop-button:focus-visible, .rop-source summary:focus-visible {
+  outline: 3px solid #e63946; outline-offset: 2px; }
+.rop-icon { vertical-align: -3px; margin-right: .2rem; }`;
 
 function mount() {
   const style = document.createElement("style");
@@ -193,46 +217,73 @@ function mount() {
   const launcher = Object.assign(document.createElement("button"), {
     type: "button",
     className: "rop-launcher",
-    textContent: "Spør ROP-veiviseren",
+    textContent: say("launcher"),
   });
   const panel = document.createElement("section");
   panel.className = "rop-panel";
   panel.id = "rop-veiviser-panel";
   panel.hidden = true;
   panel.setAttribute("role", "dialog");
-  panel.setAttribute("aria-label", "ROP-veiviser chat");
+  panel.setAttribute("aria-label", say("panel"));
   launcher.setAttribute("aria-controls", panel.id);
   launcher.setAttribute("aria-expanded", "false");
   panel.innerHTML =
     '<div class="rop-header"><h2>ROP-veiviser</h2>' +
-    '<button type="button" class="rop-new">Ny samtale</button>' +
-    '<button type="button" class="rop-close" aria-label="Lukk chatten">×</button></div>';
+    `<button type="button" class="rop-new">${say("newConversation")}</button>` +
+    `<button type="button" class="rop-close" aria-label="${say("close")}"><span aria-hidden="true">×</span></button></div>`;
 
   const chat = document.createElement("deep-chat");
-  chat.setAttribute("aria-label", "Samtale med ROP-veiviseren");
+  chat.setAttribute("aria-label", say("chat"));
   // a system font: deep-chat would otherwise fetch Inter from Google Fonts (no third parties here)
   chat.style.fontFamily = "system-ui, sans-serif";
   chat.style.width = "100%";
   chat.style.height = "100%";
   chat.style.border = "0";
-  chat.introMessage = { text: INTRO };
+  chat.introMessage = { text: say("intro") };
   chat.history = store.get(HISTORY_KEY, []);
   chat.remarkable = { breaks: true, linkTarget: "_blank" };
-  chat.textInput = { placeholder: { text: "Skriv spørsmålet ditt …" }, characterLimit: 5000 };
-  chat.names = { ai: { text: "ROP-veiviser" }, user: { text: "Du" } };
-  chat.errorMessages = { displayServiceErrorMessages: true, overrides: { default: "Noe gikk galt. Prøv igjen." } };
-  chat.messageStyles = { html: { shared: { bubble: { backgroundColor: "transparent", padding: "0" } } } };
+  chat.textInput = { placeholder: { text: say("placeholder") }, characterLimit: 5000 };
+  chat.names = { ai: { text: "ROP-veiviser" }, user: { text: say("you") } };
+  chat.errorMessages = { displayServiceErrorMessages: true, overrides: { default: say("failedShort") } };
+  chat.auxiliaryStyle = CHAT_STYLE;
+  // the worker's own bubbles in the header's blue: deep-chat's default blue is too light for white text
+  chat.messageStyles = {
+    default: { user: { bubble: { backgroundColor: "#1d3557", color: "#fff" } } },
+    html: { shared: { bubble: { backgroundColor: "transparent", padding: "0" } } },
+  };
   chat.connect = {
     handler: async (body, signals) => {
       const text = body.messages[body.messages.length - 1].text;
       try {
         await signals.onResponse(await send(chat, text));
       } catch (error) {
-        await signals.onResponse({ error: "Fikk ikke kontakt med tjenesten. Sjekk nettet og prøv igjen." });
+        await signals.onResponse({ error: say("offline") });
       }
     },
   };
   panel.append(chat);
+  // The labels on screen follow the conversation's written standard (deep-chat's own are set once).
+  onLanguage(() => {
+    launcher.textContent = say("launcher");
+    panel.setAttribute("aria-label", say("panel"));
+    panel.querySelector(".rop-new").textContent = say("newConversation");
+    panel.querySelector(".rop-close").setAttribute("aria-label", say("close"));
+    chat.setAttribute("aria-label", say("chat"));
+    // the greeting too, while the worker has written nothing (setting it draws the chat again)
+    if (!chat.getMessages().some((message) => message.role === "user")) chat.introMessage = { text: say("intro") };
+  });
+  // deep-chat's send button is an icon without a name, and its message list is neither announced
+  // nor reachable to scroll with the keyboard; it builds both again when it re-renders, so they are
+  // fixed whenever its content changes.
+  new MutationObserver(() => {
+    chat.shadowRoot.querySelector(".input-button:not([aria-label])")?.setAttribute("aria-label", say("send"));
+    const list = chat.shadowRoot.querySelector("#messages:not([role])");
+    if (list) {
+      list.setAttribute("role", "log");
+      list.setAttribute("aria-label", say("messages"));
+      list.tabIndex = 0;
+    }
+  }).observe(chat.shadowRoot, { childList: true, subtree: true });
 
   const toggle = (open) => {
     panel.hidden = !open;
