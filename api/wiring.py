@@ -11,6 +11,7 @@ from sqlalchemy import Engine
 from api.backends import Backends
 from api.conversation import Conversation
 from api.escalation import Escalation
+from api.language import ConversationLanguages
 from api.limits import TurnLimits
 from api.login_throttle import LoginThrottle
 from api.privacy import Masker, NameLexicon, any_of, spacy_name_finder
@@ -39,6 +40,7 @@ def conversation(state: Any) -> Conversation:
         state.buttons,
         state.insights,
         state.semantic_encoder,
+        state.languages,
     )
 
 
@@ -59,7 +61,9 @@ def wire_chat(state: Any, settings: Settings, client: httpx.AsyncClient) -> Engi
         settings.overall_messages_per_minute,
     )
     state.start_limit = shared.limiter("start", settings.conversations_per_minute, 60.0)
-    state.escalation = Escalation(state.cases, state.hub, settings.opening_hours())
+    # the written standard of each conversation, shared by the turns and the hand-offs (and, with Redis, the workers)
+    state.languages = ConversationLanguages(settings.language, shared.redis, settings.conversation_hours * 3600)
+    state.escalation = Escalation(state.cases, state.hub, settings.opening_hours(), languages=state.languages)
     names = NameLexicon.load(settings.names_file)
     state.masker = Masker(any_of(spacy_name_finder(load_spacy(settings.spacy_model), names), names.find))
     state.gateway = RasaGateway(client, settings.rasa_url, settings.rasa_token, settings.actions_url)
@@ -76,7 +80,12 @@ def wire_teams(state: Any, settings: Settings, client: httpx.AsyncClient) -> Non
     delivery of advisor replies to Teams conversations."""
     connector = Connector(client, settings.microsoft_app_id, settings.microsoft_app_password, settings.teams_token_url)
     state.teams = TeamsBot(
-        state.conversation, connector, state.limits, settings.microsoft_app_tenant_id, settings.secret_key
+        state.conversation,
+        state.escalation,
+        connector,
+        state.limits,
+        settings.microsoft_app_tenant_id,
+        settings.secret_key,
     )
     state.teams_verifier = ConnectorTokenVerifier(
         client, settings.microsoft_app_id, settings.botframework_openid_url, settings.botframework_issuer

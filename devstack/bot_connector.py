@@ -4,13 +4,16 @@ It plays the three services a Teams bot talks to:
 - the Bot Framework OpenID metadata and signing keys (with channel endorsements), which the
   gateway fetches to verify the JWT on each incoming activity; `token_for` signs such JWTs;
 - the Entra ID token endpoint of the bot's tenant (client-credentials grant);
-- the Bot Connector REST API (`/v3/conversations/{id}/activities[/{replyToId}]`), which
-  records every activity the bot sends, after checking the bearer token it issued.
+- the Bot Connector REST API, after checking the bearer token it issued: it records every
+  activity the bot sends (`/v3/conversations/{id}/activities[/{replyToId}]`) with the
+  conversation it went to, and opens a user's 1:1 chat with the bot (`POST /v3/conversations`),
+  answering with the same conversation id each time for the same user, as Teams does.
 Activities to replay live in `tests/fixtures/teams/`: real Teams JSON with the ids replaced.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import secrets
@@ -33,6 +36,7 @@ TENANT_ID = "3f2e1d0c-b4a5-4c6d-8e7f-9a0b1c2d3e4f"
 ISSUER = "https://api.botframework.com"
 TEAMS_KEY, WEBCHAT_KEY = "emulated-teams-key", "emulated-webchat-key"
 _ACTIVITIES = re.compile(r"^(?:/[^/]+)?/v3/conversations/([^/]+)/activities(?:/([^/]+))?$")
+_CONVERSATIONS = re.compile(r"^(?:/[^/]+)?/v3/conversations$")
 
 
 @dataclass
@@ -53,9 +57,10 @@ class BotConnectorCloud:
         }
         self._endorsements = {TEAMS_KEY: ["msteams"], WEBCHAT_KEY: ["webchat"]}
         self.sent: list[Sent] = []
+        self.created: list[dict[str, Any]] = []  # the bodies of the conversations the bot opened
         self.token_requests = 0
         self.issued: set[str] = set()
-        self.fail_next: list[int] = []  # statuses the connector answers the next sends with
+        self.fail_next: list[int] = []  # statuses the connector answers the next requests with
         self._changed = threading.Condition()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
@@ -118,6 +123,29 @@ class BotConnectorCloud:
         """The message activities (not typing indicators) sent after the first `since` sends."""
         return [s for s in self.sent[since:] if s.activity.get("type") == "message"]
 
+    @staticmethod
+    def private_chat(user_id: str) -> str:
+        """The id of the bot's 1:1 chat with a Teams user (`29:...`): stable, like Teams'."""
+        return f"a:1{hashlib.sha256(user_id.encode()).hexdigest()[:48]}"
+
+    def _open(self, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        """`POST /v3/conversations` for a 1:1 chat: the bot, one member and the tenant, as Teams
+        requires them; a bad request is refused like the connector refuses it."""
+        members, tenant = body.get("members"), body.get("tenantId")
+        users = [m.get("id") for m in members if isinstance(m, dict)] if isinstance(members, list) else []
+        channel_tenant = (body.get("channelData") or {}).get("tenant") or {}
+        well_formed = (
+            len(users) == 1
+            and str(users[0]).startswith("29:")
+            and (body.get("bot") or {}).get("id") == f"28:{APP_ID}"
+            and body.get("isGroup") is False
+            and tenant == TENANT_ID == channel_tenant.get("id")
+        )
+        if not well_formed:
+            return 400, {"error": {"code": "BadArgument", "message": "Invalid conversation parameters"}}
+        self.created.append(body)
+        return 201, {"id": self.private_chat(str(users[0]))}
+
     def _jwks(self) -> dict[str, Any]:
         keys = []
         for kid, key in self._keys.items():
@@ -162,7 +190,8 @@ class BotConnectorCloud:
                     self._token(parse_qs(self._body().decode()))
                     return
                 match = _ACTIVITIES.match(self.path)
-                if match is None:
+                opening = _CONVERSATIONS.match(self.path) is not None
+                if match is None and not opening:
                     self._json(404, {"error": "not found"})
                     return
                 body = json.loads(self._body())
@@ -171,6 +200,9 @@ class BotConnectorCloud:
                     return
                 if cloud.fail_next:
                     self._json(cloud.fail_next.pop(0), {"error": {"code": "ServiceError"}})
+                    return
+                if match is None:
+                    self._json(*cloud._open(body))
                     return
                 conversation, reply_to = unquote(match[1]), unquote(match[2]) if match[2] else None
                 with cloud._changed:

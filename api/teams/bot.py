@@ -3,7 +3,10 @@
 Every Teams conversation (and user in it) maps to one pseudonymous sender id, so the same
 Rasa tracker and advisor case serve it as for the widget. The stored conversation reference
 holds only what a proactive advisor reply needs: the connector host, the conversation and the
-bot's own account; no user name or e-mail.
+bot's own account; no user name or e-mail. An advisor's words are for the one user who asked,
+so a case begun in a group chat or channel is answered in that user's 1:1 chat with the bot:
+for that reference only, the user's Teams id (`29:...`, which Teams needs to open the chat) is
+stored too, and goes with the case.
 """
 
 from __future__ import annotations
@@ -13,20 +16,26 @@ from dataclasses import dataclass
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy.exc import SQLAlchemyError
 
 from api.conversation import TOO_FAST, UNAVAILABLE, Conversation, TooFast
+from api.escalation import Escalation
 from api.identity import teams_pseudonym
 from api.limits import TurnLimits
-from api.schemas import ChatMessage, clean_text
+from api.schemas import ChatMessage, clean_text, refusal
 from api.teams.cards import FEEDBACK, activity_for, user_text
 from api.teams.connector import Connector, ConnectorError
 from api.upstream import UpstreamUnavailable
+from contract.language import Language
+from contract.nynorsk import localized
 from store.models import Case
 
 logger = logging.getLogger(__name__)
 
 CHANNEL = "teams"
 TEXT_ONLY = "Jeg kan bare lese tekst. Skriv spørsmålet ditt med ord."
+# Said in a group chat or channel instead of the hand-off message, which is the asker's alone.
+PRIVATE_REPLY = "En rådgiver svarer deg i en privat chat med meg, ikke her."
 
 
 class Account(BaseModel):
@@ -83,23 +92,46 @@ def sender_for(activity: Activity, secret: str) -> str:
     return teams_pseudonym(secret, activity.conversation.id, activity.from_.aad_object_id or activity.from_.id)
 
 
+def tenant_of(activity: Activity) -> str | None:
+    """The user's organisation, as Teams names it in the channel data (or the conversation)."""
+    channel_tenant = activity.channel_data.get("tenant")
+    tenant = channel_tenant.get("id") if isinstance(channel_tenant, dict) else None
+    return tenant if isinstance(tenant, str) and tenant else activity.conversation.tenant_id
+
+
+def shared(activity: Activity) -> bool:
+    """A group chat or a channel: everything the bot posts there, every member sees."""
+    return activity.conversation.conversation_type not in (None, "personal")
+
+
 def reference_for(activity: Activity) -> dict[str, Any]:
-    """What a proactive message to this conversation needs, and nothing more."""
-    return {
+    """What a proactive message to this user needs, and nothing more: in a shared conversation,
+    the user's Teams id to open their 1:1 chat, so the rest of it never sees the advisor's words."""
+    reference = {
         "serviceUrl": activity.service_url,
         "channelId": activity.channel_id,
-        "conversation": {"id": activity.conversation.id, "tenantId": activity.conversation.tenant_id},
+        "conversation": {"id": activity.conversation.id, "tenantId": tenant_of(activity)},
         "bot": {"id": activity.recipient.id, "name": activity.recipient.name},
     }
+    if shared(activity):
+        reference["user"] = {"id": activity.from_.id}
+    return reference
 
 
 class TeamsBot:
     """Answers Teams activities and delivers advisor replies to Teams conversations."""
 
     def __init__(
-        self, conversation: Conversation, connector: Connector, limits: TurnLimits, tenant_id: str, secret: str
+        self,
+        conversation: Conversation,
+        escalation: Escalation,
+        connector: Connector,
+        limits: TurnLimits,
+        tenant_id: str,
+        secret: str,
     ) -> None:
         self._conversation = conversation
+        self._escalation = escalation
         self._connector = connector
         self._limits = limits
         self._tenant_id = tenant_id
@@ -107,11 +139,7 @@ class TeamsBot:
 
     def from_our_tenant(self, activity: Activity) -> bool:
         """A single-tenant bot talks only to users of its own organisation."""
-        channel_tenant = activity.channel_data.get("tenant")
-        tenant = (
-            channel_tenant.get("id") if isinstance(channel_tenant, dict) else None
-        ) or activity.conversation.tenant_id
-        return not self._tenant_id or tenant == self._tenant_id
+        return not self._tenant_id or tenant_of(activity) == self._tenant_id
 
     async def on_activity(self, activity: Activity) -> InvokeResponse | None:
         """Handle one verified activity; invokes get a response for the HTTP reply."""
@@ -126,13 +154,14 @@ class TeamsBot:
 
     async def _on_message(self, activity: Activity, typed: str | None) -> None:
         text = user_text(typed)
+        language = await self._conversation.languages.of(sender_for(activity, self._secret))
         if not text:
-            await self._reply(activity, [ChatMessage(text=TEXT_ONLY)])
+            await self._reply(activity, [ChatMessage(text=localized(TEXT_ONLY, language))], language)
             return
         try:
             text = clean_text(text)
         except ValueError as error:  # too long: the same Norwegian message as the widget gets
-            await self._reply(activity, [ChatMessage(text=str(error))])
+            await self._reply(activity, [ChatMessage(text=refusal(error, language))], language)
             return
         await self._send(activity, {"type": "typing"})
         await self._turn(activity, text)
@@ -154,20 +183,36 @@ class TeamsBot:
     async def _turn(self, activity: Activity, text: str) -> None:
         """One chat turn (masking, crisis check, rate limit, case or Rasa) and its replies to Teams."""
         sender = sender_for(activity, self._secret)
+        problem = ""
+        may_open = shared(activity) and await self._has_case(sender) is False
         try:
             turn = self._conversation.turn(
                 sender, text, lambda: self._limits.hit(sender), CHANNEL, reference_for(activity)
             )
             replies = (await turn).messages
         except TooFast:
-            replies = [ChatMessage(text=TOO_FAST)]
+            replies, problem = [], TOO_FAST
         except UpstreamUnavailable:
-            replies = [ChatMessage(text=UNAVAILABLE)]
-        await self._reply(activity, replies)
+            replies, problem = [], UNAVAILABLE
+        language = await self._conversation.languages.of(sender)  # as the turn left it
+        if problem:
+            replies = [ChatMessage(text=localized(problem, language))]
+        elif may_open and replies and await self._has_case(sender):
+            # The hand-off message (the turn's last) is the user's own: the group hears only where answers go.
+            replies = [*replies[:-1], ChatMessage(text=localized(PRIVATE_REPLY, language))]
+        await self._reply(activity, replies, language)
 
-    async def _reply(self, activity: Activity, messages: list[ChatMessage]) -> None:
+    async def _has_case(self, sender: str) -> bool | None:
+        """Whether the sender has a waiting or open case; None when the database cannot say."""
+        try:
+            return await self._escalation.active(sender) is not None
+        except SQLAlchemyError as error:
+            logger.warning("open case not checked (database): %s", error)
+            return None
+
+    async def _reply(self, activity: Activity, messages: list[ChatMessage], language: Language) -> None:
         for message in messages:
-            await self._send(activity, activity_for(message))
+            await self._send(activity, activity_for(message, language))
 
     async def _send(self, activity: Activity, outgoing: dict[str, Any]) -> None:
         """Post to the activity's conversation as a reply; a failure is logged, not raised,
@@ -184,12 +229,32 @@ class TeamsBot:
             logger.warning("teams reply not delivered: %s", error)
 
     async def deliver(self, case: Case, message: ChatMessage) -> None:
-        """An advisor's reply (or the end of the case), sent proactively to the case's conversation."""
+        """An advisor's reply (or the end of the case), sent proactively to the case's conversation,
+        or to the user's 1:1 chat when the case began in a group chat or channel. Undelivered, it
+        stays in the case for the console."""
         reference = case.conversation or {}
         try:
-            outgoing = {**activity_for(message), "from": reference["bot"], "conversation": reference["conversation"]}
-            await self._connector.send(reference["serviceUrl"], reference["conversation"]["id"], outgoing)
+            card = activity_for(message, await self._conversation.languages.of(case.sender))
+            conversation = await self._private_chat(reference) if "user" in reference else reference["conversation"]
+            outgoing = {**card, "from": reference["bot"], "conversation": conversation}
+            await self._connector.send(reference["serviceUrl"], conversation["id"], outgoing)
         except (KeyError, TypeError) as error:
             logger.error("case %s has no usable Teams conversation reference: %s", case.id, error)
         except ConnectorError as error:
             logger.warning("advisor reply for case %s not delivered to Teams: %s", case.id, error)
+
+    async def _private_chat(self, reference: dict[str, Any]) -> dict[str, Any]:
+        """The user's 1:1 chat with the bot, opened through the connector (Teams answers with the
+        same chat each time, so nothing more is stored)."""
+        tenant = reference["conversation"]["tenantId"]
+        conversation_id = await self._connector.create_conversation(
+            reference["serviceUrl"],
+            {
+                "bot": reference["bot"],
+                "members": [reference["user"]],
+                "tenantId": tenant,
+                "isGroup": False,
+                "channelData": {"tenant": {"id": tenant}},
+            },
+        )
+        return {"id": conversation_id, "tenantId": tenant}

@@ -1,4 +1,4 @@
-"""Send activities to a conversation through the Bot Connector REST API (v3).
+"""Send activities to a conversation, and open a user's 1:1 chat, through the Bot Connector REST API (v3).
 
 The bot authenticates with a token from its own Entra ID tenant (single-tenant app
 registration, client-credentials grant, scope of the Bot Framework API). The token is cached
@@ -24,7 +24,8 @@ class ConnectorError(Exception):
 
 
 class Connector:
-    """Posts activities (replies and proactive messages) to the Bot Connector service."""
+    """Posts activities (replies and proactive messages) to the Bot Connector service, and opens
+    the 1:1 chats that advisor replies to a group chat or channel user go to."""
 
     def __init__(
         self,
@@ -50,16 +51,32 @@ class Connector:
         url = f"{service_url.rstrip('/')}/v3/conversations/{quote(conversation_id, safe='')}/activities"
         if reply_to:
             url += f"/{quote(reply_to, safe='')}"
+        await self._post(url, activity)
+
+    async def create_conversation(self, service_url: str, parameters: dict[str, Any]) -> str:
+        """Open a conversation (Teams answers a 1:1 chat with the one it already has) and return its id."""
+        try:
+            response = await self._post(f"{service_url.rstrip('/')}/v3/conversations", parameters)
+            conversation_id = response.json()["id"]
+        except (ConnectorError, ValueError, KeyError, TypeError) as error:
+            raise ConnectorError(f"conversation not opened: {error}") from error
+        if not isinstance(conversation_id, str) or not conversation_id:
+            raise ConnectorError(f"conversation not opened: no id in {conversation_id!r}")
+        return conversation_id
+
+    async def _post(self, url: str, body: dict[str, Any]) -> httpx.Response:
+        """POST with the bot's token, renewed once if the connector refuses it."""
         for attempt in (1, 2):
             headers = {"Authorization": f"Bearer {await self._access_token(renew=attempt == 2)}"}
             try:
-                response = await self._client.post(url, json=activity, headers=headers)
+                response = await self._client.post(url, json=body, headers=headers)
             except httpx.HTTPError as error:
                 raise ConnectorError(f"connector unreachable: {error}") from error
             if response.status_code != 401:
                 break
         if response.is_error:
             raise ConnectorError(f"connector answered {response.status_code}")
+        return response
 
     async def _access_token(self, renew: bool = False) -> str:
         """A valid token for the connector, from the cache unless it is (nearly) expired."""

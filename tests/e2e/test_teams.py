@@ -143,3 +143,25 @@ def test_teams_hand_off_masks_the_case_relays_the_advisor_live_and_resumes_after
     assert api.post(f"/api/advisor/cases/{case['id']}/close", headers=advisor).status_code == 200
     assert "avsluttet saken" in shown([s.activity for s in user.mine(since)])
     assert "koordinator" in shown(user.say("Hvem har ansvaret for individuell plan?"))
+
+
+def test_teams_group_chat_hand_off_is_noticed_in_the_group_and_answered_in_the_users_private_chat(
+    user: TeamsUser, advisor: dict[str, str]
+) -> None:
+    user.send("message_group_chat", text="<at>ROP-veiviser</at> Hvem har ansvaret for bolig i gruppechatten?")
+    since = len(user.cloud.sent)
+    assert user.send("message_group_chat", text="<at>ROP-veiviser</at> /request_advisor").status_code == 200
+    handed = [s.activity for s in user.mine(since)]
+    assert handed[-1]["text"] == "En rådgiver svarer deg i en privat chat med meg, ikke her."
+    assert "Saken din" not in shown(handed) and "Rådgiverne er på jobb" not in shown(handed)
+
+    api = user.stack.api
+    cases = api.get("/api/advisor/cases", headers=advisor).json()
+    (case,) = [c for c in cases if "gruppechatten" in json.dumps(c, ensure_ascii=False)]
+    since = len(user.cloud.sent)
+    reply = api.post(f"/api/advisor/cases/{case['id']}/messages", json={"text": "Hei fra rådgiver."}, headers=advisor)
+    assert reply.status_code == 200
+    (relayed,) = user.cloud.wait_for(since + 1)[since:]
+    kari = user.cloud.activity("message_group_chat")["from"]["id"]
+    assert (relayed.conversation_id, relayed.activity["text"]) == (user.cloud.private_chat(kari), "Hei fra rådgiver.")
+    assert user.mine(since) == []  # the group saw nothing of it

@@ -35,3 +35,4 @@ def fresh_cloud(cloud: BotConnectorCloud) -> None:
     """Each test sees only the activities it caused."""
     cloud.sent.clear()
     cloud.fail_next.clear()
+    cloud.created.clear()

@@ -62,7 +62,7 @@ def test_reaction_and_unknown_invoke_are_acknowledged_without_a_reply(
     assert cloud.sent == []
 
 
-def _advisor_id(client: TestClient) -> int:
+def advisor_id(client: TestClient) -> int:
     """A registered advisor, who writes the replies."""
     advisors = client.app.state.advisors  # type: ignore[attr-defined]
     _, token = advisors.add("kari")
@@ -85,7 +85,7 @@ def test_advisor_button_opens_a_case_when_rasa_is_down_and_advisor_replies_reach
         assert private not in case.sender and private not in stored
 
     sent_before = len(cloud.sent)
-    advisor = _advisor_id(client)
+    advisor = advisor_id(client)
     client.portal.call(escalation.reply, case, "Hei, jeg er rådgiver. Hva gjelder det?", advisor)  # type: ignore[attr-defined]
     proactive = cloud.wait_for(sent_before + 1)[-1]
     assert proactive.activity["text"] == "Hei, jeg er rådgiver. Hva gjelder det?"
@@ -101,5 +101,5 @@ def test_advisor_reply_is_kept_when_teams_is_unreachable(client: TestClient, clo
     cases = client.app.state.cases  # type: ignore[attr-defined]
     (case,) = cases.list()
     cloud.fail_next.extend([503])
-    client.portal.call(client.app.state.escalation.reply, case, "Svar fra rådgiver", _advisor_id(client))  # type: ignore[attr-defined]
+    client.portal.call(client.app.state.escalation.reply, case, "Svar fra rådgiver", advisor_id(client))  # type: ignore[attr-defined]
     assert [m.text for m in cases.get(case.id).messages][-1] == "Svar fra rådgiver"

@@ -49,3 +49,33 @@ async def test_connector_outage_is_a_connector_error(cloud: BotConnectorCloud) -
     async with httpx.AsyncClient() as client:
         with pytest.raises(ConnectorError, match="503"):
             await connector(cloud, client).send(cloud.service_url, CONVERSATION, {"type": "message"})
+
+
+def private_chat_with(user: str, tenant: str | None = TENANT_ID) -> dict[str, object]:
+    """The body Teams wants for a bot's 1:1 chat with `user`."""
+    return {
+        "bot": {"id": f"28:{APP_ID}"},
+        "members": [{"id": user}],
+        "tenantId": tenant,
+        "isGroup": False,
+        "channelData": {"tenant": {"id": tenant}},
+    }
+
+
+async def test_a_private_chat_is_opened_and_is_the_same_chat_each_time_for_the_same_user(
+    cloud: BotConnectorCloud,
+) -> None:
+    async with httpx.AsyncClient() as client:
+        sender = connector(cloud, client)
+        first = await sender.create_conversation(cloud.service_url, private_chat_with("29:kari"))
+        again = await sender.create_conversation(cloud.service_url, private_chat_with("29:kari"))
+        other = await sender.create_conversation(cloud.service_url, private_chat_with("29:ola"))
+    assert first == again == cloud.private_chat("29:kari") != other
+    assert [body["members"] for body in cloud.created] == [[{"id": "29:kari"}]] * 2 + [[{"id": "29:ola"}]]
+
+
+async def test_a_private_chat_the_connector_refuses_is_a_connector_error(cloud: BotConnectorCloud) -> None:
+    async with httpx.AsyncClient() as client:
+        with pytest.raises(ConnectorError, match="conversation not opened: connector answered 400"):
+            await connector(cloud, client).create_conversation(cloud.service_url, private_chat_with("29:kari", None))
+    assert cloud.created == []
