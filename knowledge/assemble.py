@@ -7,13 +7,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import faiss
+from threadpoolctl import threadpool_limits
 
-from knowledge.bm25 import BM25
 from knowledge.calibration import Calibration, signed_features
 from knowledge.crisis_model import create_safety_rules
 from knowledge.encoder import Encoder
 from knowledge.index import LoadedIndex, StaleIndexError, load_index
-from knowledge.lexicon import Lexicon
 from knowledge.loaders import SemanticEncoder, load_encoder, load_semantic_encoder
 from knowledge.pipeline import AnswerBuilder, Components, KnowledgePipeline
 from knowledge.ranking import ConfidenceScorer, Fusion, TopicMatcher
@@ -23,7 +22,6 @@ from knowledge.retrievers import DenseRetriever, LexicalRetriever, QueryReader, 
 from knowledge.safety import SafetyRules
 from knowledge.services import load_services
 from knowledge.settings import KnowledgeSettings
-from knowledge.text import Normaliser, load_synonyms, load_variants
 
 
 @dataclass(frozen=True)
@@ -80,13 +78,13 @@ def build_pipeline(
     # One question against ~100 passages: OpenMP threads only add wake-up latency, and under
     # load (2 cores shared with Rasa) they turned a 0.1 ms search into 9 ms.
     faiss.omp_set_num_threads(1)
+    # The same for numpy's BLAS (the passage and example products): with its 2 threads, at 10,000
+    # passages on busy cores, a question took 24 ms of CPU against 7 ms with one.
+    threadpool_limits(limits=1, user_api="blas")
     services = load_services(settings.services_file)
     topics = load_topics(settings.responsibility_file, index.passages, services)
-    normaliser = Normaliser(load_synonyms(settings.synonyms_file), load_variants(settings.variants_file))
+    normaliser, lexicon, bm25 = index.lexical.normaliser, index.lexical.lexicon, index.lexical.bm25
     passages = index.passages
-    workers = Lexicon(normaliser.words(" ".join(index.vocabulary)), normaliser.stem)
-    lexicon = Lexicon([w for p in passages for w in normaliser.words(p.search_text())], normaliser.stem, workers)
-    bm25 = BM25([normaliser.terms(p.search_text(), lexicon, split_known=True) for p in passages])
     position = {p.id: i for i, p in enumerate(passages)}
     cited = [list(dict.fromkeys(position[c.passage_id] for c in t.citations)) for t in topics]
     use_semantic = semantic is not None and index.semantic is not None
@@ -99,7 +97,7 @@ def build_pipeline(
         reader=QueryReader(normaliser, lexicon),
         lexical=LexicalRetriever(bm25),
         dense=DenseRetriever(encoder, index.vectors, index.examples, index.example_owners),
-        semantic=SemanticRetriever(semantic, index.semantic) if semantic and index.semantic else None,
+        semantic=SemanticRetriever(semantic, index.semantic, len(passages)) if semantic and index.semantic else None,
         topics=TopicMatcher(topics, encoder, normaliser),
         fusion=Fusion(cited),
         confidence=ConfidenceScorer(bm25, lexicon, index.unanswerable, calibration),

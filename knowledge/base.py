@@ -33,7 +33,7 @@ class KnowledgeBase:
 
 def load_knowledge_base(settings: KnowledgeSettings) -> KnowledgeBase:
     """Load and cross-check every content file; raise ValueError/FileNotFoundError naming the problem."""
-    documents, passages = load_sources(settings.sources_dir)
+    documents, passages = load_sources(settings.sources_dir, *settings.extra_sources_dirs)
     services = load_services(settings.services_file)
     tagged = [dataclasses.replace(p, services=tag(f"{p.lead} {p.text}", services)) for p in passages]
     topics = load_topics(settings.responsibility_file, tagged, services)

@@ -8,6 +8,7 @@ above it and the line introducing its list are kept beside it as context.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -169,19 +170,22 @@ def load_document(path: Path) -> tuple[Document, list[Passage]]:
     return document, passages
 
 
-def load_sources(sources_dir: Path) -> tuple[list[Document], list[Passage]]:
-    """Load every `*.md` source; ids must be unique across documents."""
-    files = sorted(sources_dir.glob("*.md"))
-    if not files:
+def source_files(sources_dir: Path, *extra_dirs: Path) -> list[Path]:
+    """The `*.md` sources of the guidelines' folder, then of each extra folder, each sorted."""
+    return [path for folder in (sources_dir, *extra_dirs) for path in sorted(folder.glob("*.md"))]
+
+
+def load_sources(sources_dir: Path, *extra_dirs: Path) -> tuple[list[Document], list[Passage]]:
+    """Load every `*.md` source of the folders; ids must be unique across documents."""
+    if not any(sources_dir.glob("*.md")):
         raise FileNotFoundError(f"no guideline sources (*.md) in {sources_dir}")
     documents: list[Document] = []
     passages: list[Passage] = []
-    for path in files:
+    for path in source_files(sources_dir, *extra_dirs):
         document, found = load_document(path)
         documents.append(document)
         passages.extend(found)
-    ids = [p.id for p in passages]
-    duplicates = {i for i in ids if ids.count(i) > 1}
+    duplicates = {i for i, n in Counter(p.id for p in passages).items() if n > 1}
     if duplicates:
         raise ValueError(f"duplicate passage ids: {sorted(duplicates)}")
     return documents, passages

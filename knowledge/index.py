@@ -22,13 +22,14 @@ import numpy.typing as npt
 import yaml
 
 from knowledge.calibration import FEATURES
-from knowledge.documents import Passage
+from knowledge.documents import Passage, source_files
 from knowledge.encoder import Encoder, fingerprint
+from knowledge.lexical import LexicalIndex, analyse, load_lexical
 from knowledge.loaders import SemanticEncoder, cached_vectors
 from knowledge.retrievers import SemanticVectors
 from knowledge.settings import KnowledgeSettings
 
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4  # 4: the lexicon and BM25 postings are stored (knowledge.lexical)
 MANIFEST = "manifest.json"
 PASSAGES = "passages.json"
 VECTORS = "dense.faiss"
@@ -60,6 +61,8 @@ class LoadedIndex:
     passages: list[Passage]
     vectors: faiss.Index
     manifest: dict[str, object]
+    # the passages' words and BM25 postings
+    lexical: LexicalIndex
     # Embedded example questions (knowledge/training) and the passage each one is answered by.
     examples: npt.NDArray[np.float32] = field(default_factory=lambda: np.zeros((0, 0), dtype=np.float32))
     example_owners: npt.NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
@@ -86,7 +89,11 @@ def _optional_hash(path: Path) -> str | None:
 
 def expected_manifest(settings: KnowledgeSettings) -> dict[str, object]:
     """What the manifest must say for the current content files and encoder."""
-    sources = {p.name: _sha256(p) for p in sorted(settings.sources_dir.glob("*.md"))}
+    # the guidelines' files by name (as before extra folders existed), an extra folder's by path
+    sources = {
+        p.name if p.parent == settings.sources_dir else str(p): _sha256(p)
+        for p in source_files(settings.sources_dir, *settings.extra_sources_dirs)
+    }
     return {
         "format": FORMAT_VERSION,
         "sources": sources,
@@ -178,6 +185,8 @@ def write_index(
     (settings.index_dir / EXAMPLE_OWNERS).write_text(json.dumps(owners), encoding="utf-8")
     vocabulary = worker_vocabulary(settings)
     (settings.index_dir / VOCABULARY).write_text(json.dumps(vocabulary, ensure_ascii=False), encoding="utf-8")
+    lexical = analyse(settings, passages, tuple(vocabulary))
+    lexical.save(settings.index_dir)
     _, unanswerable_texts = tuning_questions(settings)
     unanswerable = (
         encoder.encode(unanswerable_texts) if unanswerable_texts else np.zeros((0, vectors.shape[1]), np.float32)
@@ -187,8 +196,12 @@ def write_index(
     semantic_vectors = None
     (settings.index_dir / SEMANTIC).unlink(missing_ok=True)
     if semantic is not None:
+        # e5 reaches a passage only through its worker questions (knowledge.retrievers), so only
+        # passages that have some are read: e5 takes 0.1-0.15 s a paragraph on one core here,
+        # 20 minutes or more for a library of 10,000 paragraphs.
+        answered = [passages[i].search_text() for i in sorted(set(owners))]
         semantic_vectors = SemanticVectors(
-            cached_vectors(semantic, [p.search_text() for p in passages], settings.semantic_cache_dir, passages=True),
+            cached_vectors(semantic, answered, settings.semantic_cache_dir, passages=True),
             cached_vectors(semantic, texts, settings.semantic_cache_dir),
             owners_array,
             cached_vectors(semantic, unanswerable_texts, settings.semantic_cache_dir),
@@ -207,7 +220,7 @@ def write_index(
         "semantic": semantic.name if semantic else None,
     }
     return LoadedIndex(
-        passages, index, manifest, examples, owners_array, tuple(vocabulary), unanswerable, semantic_vectors
+        passages, index, manifest, lexical, examples, owners_array, tuple(vocabulary), unanswerable, semantic_vectors
     )
 
 
@@ -251,12 +264,18 @@ def load_index(settings: KnowledgeSettings) -> LoadedIndex:
         or unanswerable.shape[0] != manifest.get("unanswerable_count")
     ):
         raise StaleIndexError(f"index in {settings.index_dir} is incomplete; run `make index`")
-    semantic = _load_semantic(settings, manifest, len(passages), owners) if manifest.get("semantic") else None
-    return LoadedIndex(passages, vectors, manifest, examples, owners, vocabulary, unanswerable, semantic)
+    try:
+        lexical = load_lexical(settings, vocabulary)
+    except (OSError, KeyError, ValueError) as error:
+        raise StaleIndexError(f"index in {settings.index_dir} has no lexicon ({error}); run `make index`") from error
+    if lexical.bm25.size != len(passages):
+        raise StaleIndexError(f"index in {settings.index_dir} is incomplete; run `make index`")
+    semantic = _load_semantic(settings, manifest, owners) if manifest.get("semantic") else None
+    return LoadedIndex(passages, vectors, manifest, lexical, examples, owners, vocabulary, unanswerable, semantic)
 
 
 def _load_semantic(
-    settings: KnowledgeSettings, manifest: dict[str, object], passages: int, owners: npt.NDArray[np.int64]
+    settings: KnowledgeSettings, manifest: dict[str, object], owners: npt.NDArray[np.int64]
 ) -> SemanticVectors:
     try:
         with np.load(settings.index_dir / SEMANTIC) as stored:
@@ -264,7 +283,7 @@ def _load_semantic(
     except (OSError, KeyError, ValueError) as error:
         raise StaleIndexError(f"index in {settings.index_dir} has no e5 vectors ({error}); run `make index`") from error
     if (
-        len(vectors.passages) != passages
+        len(vectors.passages) != len(np.unique(owners))
         or len(vectors.examples) != len(owners)
         or len(vectors.unanswerable) != manifest.get("unanswerable_count")
     ):

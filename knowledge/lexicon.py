@@ -8,8 +8,13 @@ the passages.
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
+import hashlib
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
 
 MIN_PART = 3  # shortest known word and compound head ("rus"); "ip" is handled by synonyms
 MIN_TAIL = 4  # shortest compound tail, so endings like "-ing" are not taken for words
@@ -48,20 +53,83 @@ def allowed_distance(word: str) -> int:
     return 0 if len(word) < 4 else 1 if len(word) < 8 else 2
 
 
+def _key(text: str) -> int:
+    """A stable 64-bit key of a delete (Python's own hash differs between processes)."""
+    return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "little")
+
+
 class Lexicon:
-    """Known words and their stems, with typo lookup and compound splitting."""
+    """Known words and their stems, with typo lookup and compound splitting.
+
+    The typo lookup is SymSpell's: every known word is indexed under its deletes. The index is
+    two sorted arrays (a 64-bit key per delete, and the word's number), so it is saved with the
+    search index and loaded as it is: 10,000 paragraphs of other text hold 57,000 words with
+    2.4 million deletes, which as sets of strings built at each start took 9 s of CPU and most
+    of a 1.1 GB peak."""
 
     def __init__(self, words: Iterable[str], stem: Callable[[str], str], fallback: Lexicon | None = None) -> None:
+        counts = Counter(w for w in words if len(w) >= MIN_PART and w.isalpha())
+        sizes: list[int] = []
+
+        def keys_of_every_word() -> Iterator[int]:
+            for word in counts:  # one word's deletes at a time: millions of strings would be 1 GB
+                found = _deletes(word, allowed_distance(word))
+                sizes.append(len(found))
+                yield from map(_key, found)
+
+        keys = np.fromiter(keys_of_every_word(), dtype=np.uint64)
+        owners = np.repeat(np.arange(len(counts), dtype=np.int64), sizes)
+        order = np.argsort(keys, kind="stable")
+        self._adopt(counts, [stem(w) for w in counts], keys[order], owners[order], stem, fallback)
+
+    def _adopt(
+        self,
+        counts: dict[str, int],
+        stems: list[str],
+        keys: npt.NDArray[np.uint64],
+        owners: npt.NDArray[np.int64],
+        stem: Callable[[str], str],
+        fallback: Lexicon | None,
+    ) -> None:
         self._stem = stem
-        self._counts = Counter(w for w in words if len(w) >= MIN_PART and w.isalpha())
-        self.words = frozenset(self._counts)
-        self.stems = frozenset(stem(w) for w in self.words)
+        self._counts = counts
+        self._list = list(counts)
+        self.words = frozenset(counts)
+        self.stems = frozenset(stems)
+        self._stems_list = stems
         self._fallback = fallback
         self._longest = max(map(len, self.words), default=0)
-        self._index: dict[str, set[str]] = defaultdict(set)
-        for word in self.words:
-            for key in _deletes(word, allowed_distance(word)):
-                self._index[key].add(word)
+        self._keys = keys
+        self._owners = owners
+
+    def save(self, path: Path) -> None:
+        """Write words, counts, stems and the delete index (read back by `load`)."""
+        np.savez(
+            path,
+            words=np.array(self._list, dtype=str),
+            counts=np.array(list(self._counts.values()), dtype=np.int64),
+            stems=np.array(self._stems_list, dtype=str),
+            keys=self._keys,
+            owners=self._owners,
+        )
+
+    @classmethod
+    def load(cls, path: Path, stem: Callable[[str], str], fallback: Lexicon | None = None) -> Lexicon:
+        """The lexicon `save` wrote, with the same stemmer it was built with."""
+        lexicon = cls.__new__(cls)
+        with np.load(path) as stored:
+            counts = dict(zip(stored["words"].tolist(), stored["counts"].tolist(), strict=True))
+            lexicon._adopt(counts, stored["stems"].tolist(), stored["keys"], stored["owners"], stem, fallback)
+        return lexicon
+
+    def _candidates(self, word: str, limit: int) -> set[str]:
+        """Known words sharing a delete with `word` (SymSpell's candidates)."""
+        keys = np.array([_key(d) for d in _deletes(word, limit)], dtype=np.uint64)
+        starts = np.searchsorted(self._keys, keys, side="left")
+        ends = np.searchsorted(self._keys, keys, side="right")
+        return {
+            self._list[int(self._owners[i])] for start, end in zip(starts, ends, strict=True) for i in range(start, end)
+        }
 
     def correct(self, word: str) -> str | None:
         """The known word typed without æ/ø/å, else the closest known word within the allowed
@@ -77,8 +145,7 @@ class Lexicon:
         # The deletes grow with the cube of the length; a word more than `limit` letters longer
         # than every known word is more than `limit` edits from all of them.
         if len(word) - limit <= self._longest:
-            candidates = {c for key in _deletes(word, limit) for c in self._index.get(key, ())}
-            scored = sorted((edit_distance(word, c), -self._counts[c], c) for c in candidates)
+            scored = sorted((edit_distance(word, c), -self._counts[c], c) for c in self._candidates(word, limit))
             if scored and scored[0][0] <= limit:
                 return scored[0][2]
         return self._fallback.correct(word) if self._fallback is not None else None

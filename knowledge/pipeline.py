@@ -15,7 +15,7 @@ import numpy.typing as npt
 
 from knowledge.answer import Answer, Source
 from knowledge.documents import Passage
-from knowledge.ranking import ConfidenceScorer, Fusion, Signals, TopicMatcher
+from knowledge.ranking import ConfidenceScorer, Fusion, Signals, TopicMatcher, top
 from knowledge.responsibility import Topic
 from knowledge.retrievers import DenseRetriever, LexicalRetriever, QueryReader, SemanticRetriever
 from knowledge.safety import EMERGENCY_HINT, SafetyRules, Verdict
@@ -159,7 +159,7 @@ class KnowledgePipeline:
         signals = self.signals(question)
         if not signals.query.terms:
             return Answer(answer=None, out_of_scope=True, confidence=0.0, sources=[], reason="not_covered")
-        ranked = [int(i) for i in np.argsort(-signals.fused, kind="stable")[:top_k]]
+        ranked = [int(i) for i in top(signals.fused, top_k)]
         confidence = self._c.confidence.run(signals)
         if confidence < self.threshold:
             sources = [self._builder.source(i, float(signals.fused[i])) for i in ranked]

@@ -33,6 +33,16 @@ LOCAL_FACT = re.compile(
 )
 
 
+def top(scores: Scores, k: int) -> npt.NDArray[np.intp]:
+    """Positions of the `k` highest scores, best first, ties in position order: the start of a
+    stable argsort, without sorting every passage (10,000 of them: 0.6 ms a sort)."""
+    if k >= len(scores):
+        return np.argsort(-scores, kind="stable")
+    threshold = np.partition(scores, len(scores) - k)[len(scores) - k]
+    candidates = np.flatnonzero(scores >= threshold)  # the k best and any tied with the k-th
+    return candidates[np.argsort(-scores[candidates], kind="stable")][:k]
+
+
 class TopicMatcher:
     """How well the question matches each topic of the responsibility map."""
 
@@ -113,7 +123,7 @@ class ConfidenceScorer:
         cosine with the nearest question known to be unanswerable, the best passage and example
         cosines; with e5, its best passage, example and unanswerable cosines too (the order of
         knowledge.calibration.FEATURES)."""
-        order = np.argsort(-signals.fused, kind="stable")
+        order = top(signals.fused, 2)
         best = int(order[0])
         unique = set(signals.query.terms)
         idf = self._bm25.idf

@@ -18,6 +18,9 @@ class KnowledgeSettings(BaseSettings):
     model_config = SettingsConfigDict(env_file=PROJECT_ROOT / ".env", extra="ignore")
 
     sources_dir: Path = PROJECT_ROOT / "knowledge" / "sources"
+    # Further folders of Markdown sources indexed beside the guidelines, e.g. a library kept apart
+    # from knowledge/sources (scripts/bench_library.py indexes its generated distractors so).
+    extra_sources_dirs: tuple[Path, ...] = ()
     synonyms_file: Path = PROJECT_ROOT / "knowledge" / "synonyms.yml"
     variants_file: Path = PROJECT_ROOT / "knowledge" / "variants.yml"
     services_file: Path = PROJECT_ROOT / "knowledge" / "services.yml"
