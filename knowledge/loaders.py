@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 
-from knowledge.encoder import Encoder, SentenceTransformerEncoder
+from knowledge.encoder import Encoder, SentenceTransformerEncoder, StaticEncoder, is_static_model
 from knowledge.text import blank_long_runs
 
 if TYPE_CHECKING:
@@ -86,15 +86,23 @@ def load_spacy(configured: str = "") -> Language:
 
 
 def load_encoder(spec: str) -> Encoder:
-    """Load a local model directory, or a model by name (needs the model hub or its local cache)."""
-    from sentence_transformers import SentenceTransformer  # heavy: imported only when a model is loaded
-
+    """Load a local model directory, or a model by name (needs the model hub or its local cache);
+    a StaticEmbedding-only model (the project's own) is computed with numpy, without torch."""
     path = Path(spec)
     if not path.exists() and spec.startswith((".", "/", "~")):
         raise ModelLoadError(
             f"Encoder directory {spec} does not exist. Restore it with `git checkout knowledge/models` "
             "or rebuild it with `make models`, or set ENCODER to another model."
         )
+    if is_static_model(path):
+        try:
+            return StaticEncoder.load(path)
+        except Exception as error:  # tokenizers and safetensors raise many types; all mean "cannot load"
+            raise ModelLoadError(
+                f"Could not load encoder {spec!r}: {error}. Run `git checkout knowledge/models` or `make models`."
+            ) from error
+    from sentence_transformers import SentenceTransformer  # heavy: imported only when a model is loaded
+
     try:
         model = SentenceTransformer(str(path) if path.exists() else spec, device="cpu")
     except Exception as error:  # the library raises many types; all mean "cannot load"
