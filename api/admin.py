@@ -32,6 +32,7 @@ def _parser() -> argparse.ArgumentParser:
         ("add-advisor", "register an advisor"),
         ("new-token", "replace an advisor's API token"),
         ("new-password", "replace an advisor's console password"),
+        ("disable-advisor", "an advisor who has left: token, password and sessions stop working"),
     ):
         command = commands.add_parser(name, help=text)
         command.add_argument("name", help="the advisor's login name")
@@ -97,6 +98,9 @@ def main(argv: list[str] | None = None) -> int:
             print(advisors.new_token(name))
         elif args.command == "new-password":
             print(advisors.new_password(name))
+        elif args.command == "disable-advisor":
+            advisors.disable(name)
+            print(f"Rådgiver {name} er deaktivert: nøkkel, passord og innlogginger virker ikke lenger.")
         elif args.command == "purge":
             print("\n".join(_purge_lines(purge(settings, sessions), settings.retention_days)))
         else:

@@ -89,6 +89,15 @@ class AdvisorStore:
         self._update(Advisor.name == name, password_hash=password_hash(password))
         return password
 
+    def disable(self, name: str) -> None:
+        """An advisor who has left: token and password become secrets nobody holds and every
+        session ends; the name stays, for the audit log and the cases they answered."""
+        self._update(
+            Advisor.name == name,
+            token_hash=token_hash(secrets.token_urlsafe(32)),
+            password_hash=password_hash(secrets.token_urlsafe(32)),
+        )
+
     def end_sessions(self, advisor_id: int) -> None:
         """End every console session of the advisor (log-out)."""
         self._update(Advisor.id == advisor_id)

@@ -78,6 +78,27 @@ def test_cli_makes_an_admin_who_reads_the_audit_log(client: TestClient, settings
     assert "login_failed" in line and '"sjef"' in line and "testclient" in line
 
 
+def test_cli_disables_an_advisor_who_left_token_password_and_session_stop_working(
+    client: TestClient, settings: Settings
+) -> None:
+    password, token = client.app.state.advisors.add("tidligere")  # type: ignore[attr-defined]
+    session = client.post("/api/advisor/login", json={"name": "tidligere", "password": password}).json()
+    env = {"DATABASE_URL": settings.database_url, "PATH": "/usr/bin:/bin"}
+    done = subprocess.run(
+        [sys.executable, "-m", "api.admin", "disable-advisor", "tidligere"],
+        cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    assert "deaktivert" in done.stdout
+    for credential in (token, session["token"]):
+        assert client.get("/api/advisor/cases", headers={"Authorization": f"Bearer {credential}"}).status_code == 401
+    assert client.post("/api/advisor/login", json={"name": "tidligere", "password": password}).status_code == 401
+    unknown = subprocess.run(
+        [sys.executable, "-m", "api.admin", "disable-advisor", "ukjent"], cwd=PROJECT_ROOT, env=env,
+        capture_output=True, text=True,
+    )  # fmt: skip
+    assert unknown.returncode == 1 and "Fant ingen rådgiver" in unknown.stderr
+
+
 def test_tokens_and_passwords_are_stored_only_as_hashes(client: TestClient) -> None:
     password, token = client.app.state.advisors.add("ola")  # type: ignore[attr-defined]
     stored = client.app.state.advisors.by_token(token)  # type: ignore[attr-defined]
