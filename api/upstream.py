@@ -9,7 +9,10 @@ from typing import Any
 
 import httpx
 
+from api.replicas import Replicas
 from api.schemas import Button, ChatMessage, SourceOut
+from contract.language import LANGUAGE_METADATA, Language, as_language
+from contract.nynorsk import localized
 from contract.payloads import ADVISOR_TITLE, REFUSED, REQUEST_ADVISOR, intent_of, is_payload
 
 READY_CACHE_SECONDS = 2.0  # a healthy answer is trusted this long; failures are re-checked at once
@@ -18,6 +21,16 @@ NO_REPLY = ChatMessage(
     text="Beklager, jeg fikk ikke til å svare på dette nå. Prøv igjen, eller snakk med en rådgiver.",
     buttons=[ADVISOR_BUTTON],
 )
+
+
+def advisor_button(language: Language) -> Button:
+    """The button to an advisor, titled in the conversation's written standard."""
+    return Button(title=localized(ADVISOR_TITLE, language), payload=REQUEST_ADVISOR)
+
+
+def no_reply(language: Language) -> ChatMessage:
+    """NO_REPLY in the conversation's written standard."""
+    return ChatMessage(text=localized(NO_REPLY.text, language), buttons=[advisor_button(language)])
 
 
 @dataclass
@@ -41,11 +54,13 @@ class UpstreamUnavailable(RuntimeError):
 
 
 class RasaGateway:
-    """Sends chat turns to Rasa's REST channel and probes both dialogue services."""
+    """Sends chat turns to Rasa's REST channel (one replica or several, see api.replicas) and
+    probes the dialogue services."""
 
     def __init__(self, client: httpx.AsyncClient, rasa_url: str, rasa_token: str, actions_url: str) -> None:
         self._client = client
-        self._rasa_url = rasa_url.rstrip("/")
+        self.replicas = Replicas(rasa_url)
+        self.replica_problems: list[str] = []  # as of the last probe, for /health
         self._token = rasa_token
         self._actions_url = actions_url.rstrip("/")
         self._ready_until = 0.0
@@ -57,8 +72,18 @@ class RasaGateway:
         return {"rasa": rasa, "actions": actions}
 
     async def _rasa_status(self) -> str:
+        """'ok' while any replica serves (the gateway sends turns to those); otherwise what the
+        first one says. Replicas that fail are passed over, those that answer take turns again."""
+        verdicts = await asyncio.gather(*(self._replica_status(url) for url in self.replicas.urls))
+        for url, verdict in zip(self.replicas.urls, verdicts, strict=True):
+            (self.replicas.up if verdict == "ok" else self.replicas.down)(url)
+        pairs = zip(self.replicas.urls, verdicts, strict=True)
+        self.replica_problems = [f"{url}: {verdict}" for url, verdict in pairs if verdict != "ok"]
+        return "ok" if "ok" in verdicts else verdicts[0]
+
+    async def _replica_status(self, url: str) -> str:
         try:
-            response = await self._client.get(f"{self._rasa_url}/status", params={"token": self._token}, timeout=3)
+            response = await self._client.get(f"{url}/status", params={"token": self._token}, timeout=3)
         except httpx.HTTPError:
             return "Rasa svarer ikke"
         if response.status_code != 200:
@@ -110,11 +135,7 @@ class RasaGateway:
         body: dict[str, Any] = {"sender": sender, "message": message}
         if metadata:
             body["metadata"] = metadata
-        try:
-            response = await self._client.post(f"{self._rasa_url}/webhooks/rest/webhook", json=body)
-        except httpx.HTTPError as error:
-            self._ready_until = 0.0
-            raise UpstreamUnavailable(f"Rasa: {type(error).__name__}") from error
+        response = await self._post_turn(body)
         if response.status_code != 200:
             self._ready_until = 0.0
             raise UpstreamUnavailable(f"Rasa svarte {response.status_code}")
@@ -123,20 +144,38 @@ class RasaGateway:
             # Every turn of this bot replies; silence means an action failed inside Rasa.
             self._ready_until = 0.0
             await self.ensure_ready()
-            turn.messages = [NO_REPLY]
+            turn.messages = [no_reply(as_language((metadata or {}).get(LANGUAGE_METADATA)) or "nb")]
         return turn
 
+    async def _post_turn(self, body: dict[str, Any]) -> httpx.Response:
+        """POST the turn to the next replica; one that refuses the connection never saw the turn,
+        so the next takes it. An error after the turn was sent is not retried: the turn may have
+        run, and running it twice would double it in the conversation."""
+        for url in self.replicas.order():
+            try:
+                return await self._client.post(f"{url}/webhooks/rest/webhook", json=body)
+            except (httpx.ConnectError, httpx.ConnectTimeout):
+                self.replicas.down(url)
+            except httpx.HTTPError as error:
+                self.replicas.down(url)
+                self._ready_until = 0.0
+                raise UpstreamUnavailable(f"Rasa: {type(error).__name__}") from error
+        self._ready_until = 0.0
+        raise UpstreamUnavailable("Rasa: ingen instans tar imot")
+
     async def transcript(self, sender: str, limit: int = 60) -> list[tuple[str, str]]:
-        """The conversation so far as (role, text), from Rasa's tracker: the texts are already
-        masked, since the gateway masks before Rasa."""
-        try:
-            response = await self._client.get(
-                f"{self._rasa_url}/conversations/{sender}/tracker", params={"token": self._token}
-            )
-            response.raise_for_status()
-        except httpx.HTTPError:
-            return [("system", "Samtalen før overføringen kunne ikke hentes.")]
-        return transcript_lines(response.json().get("events", []))[-limit:]
+        """The conversation so far as (role, text), from Rasa's tracker (any replica: they share
+        it): the texts are already masked, since the gateway masks before Rasa."""
+        for url in self.replicas.order():
+            try:
+                response = await self._client.get(
+                    f"{url}/conversations/{sender}/tracker", params={"token": self._token}
+                )
+                response.raise_for_status()
+            except httpx.HTTPError:
+                continue
+            return transcript_lines(response.json().get("events", []))[-limit:]
+        return [("system", "Samtalen før overføringen kunne ikke hentes.")]
 
 
 # What an advisor reads for payloads the gateway or the channels send instead of typed text.

@@ -22,6 +22,9 @@ def main() -> None:
     os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
     from rasa.__main__ import main as rasa_main  # TensorFlow loads with it: only once we know we start
 
+    from bot.strict_tracker_store import install
+
+    install()  # a turn fails rather than forget the conversation while the database is away
     sys.argv = ["rasa", *sys.argv[1:], "--auth-token", token]
     rasa_main()
 

@@ -22,6 +22,7 @@ from knowledge.settings import PROJECT_ROOT
 ADVISOR_CONTACT = "rådgivertelefonen 400 00 000 (hverdager 08–15)"
 PORT_NAMES = ("RASA_PORT", "ACTIONS_PORT", "API_PORT")
 SUPERVISOR = PROJECT_ROOT / "scripts" / "supervise.py"
+PROCFILE = PROJECT_ROOT / "Procfile"
 STOP_SECONDS = 30  # the supervisor's own SIGTERM-to-SIGKILL grace is 10 s
 LOG_LINE = re.compile(r"^\d\d:\d\d:\d\d (\S+)\s*\| .*$", re.MULTILINE)
 EXIT_LINE = re.compile(r"\| (\S+) \(pid (\d+)\) (?:exited|killed)")
@@ -138,9 +139,14 @@ class Stack:
 
 
 def start_stack(
-    logs: Path, extra_env: dict[str, str], ports: dict[str, int] | None = None, timeout_seconds: float = 300
+    logs: Path,
+    extra_env: dict[str, str],
+    ports: dict[str, int] | None = None,
+    timeout_seconds: float = 300,
+    procfile: Path = PROCFILE,
 ) -> Stack:
-    """Start every Procfile process under the supervisor and wait until /health says all are ready."""
+    """Start every Procfile process under the supervisor and wait until /health says all are ready;
+    `extra_env` wins over the defaults (the scaled profile sends its own RASA_URL and stores)."""
     ports = ports or free_ports()
     env = (
         os.environ
@@ -156,6 +162,10 @@ def start_stack(
             "DATABASE_URL": f"sqlite:///{logs}/rop.db",
             "TRACKER_STORE_DB": str(logs / "rasa-tracker.db"),
             "TRACKER_STORE_URL": "",
+            "LOCK_STORE_TYPE": "in_memory",
+            "LOCK_STORE_HOST": "",
+            "LOCK_STORE_PORT": "",
+            "LOCK_STORE_DB": "",
             # every test and bench client comes from 127.0.0.1: only the per-conversation limit applies
             "CONVERSATIONS_PER_MINUTE": "100000",
             "ADDRESS_MESSAGES_PER_MINUTE": "100000",
@@ -165,7 +175,7 @@ def start_stack(
     started = time.monotonic()
     with (logs / "stack.log").open("ab") as out:
         supervisor = subprocess.Popen(
-            [sys.executable, str(SUPERVISOR), "--procfile", str(PROJECT_ROOT / "Procfile")],
+            [sys.executable, str(SUPERVISOR), "--procfile", str(procfile)],
             cwd=PROJECT_ROOT, env=env, start_new_session=True,
             stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
         )  # fmt: skip

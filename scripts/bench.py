@@ -22,6 +22,7 @@ from playwright.sync_api import Page, sync_playwright
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from devstack.bot_connector import BotConnectorCloud  # noqa: E402
+from devstack.measure import RULE_TURN, UNLIMITED, eval_questions, rss_by_process, throughput  # noqa: E402
 from devstack.stack import Stack, start_stack  # noqa: E402
 from knowledge.assemble import assemble  # noqa: E402
 from knowledge.settings import KnowledgeSettings  # noqa: E402
@@ -46,9 +47,10 @@ QUESTIONS = [
     "Hvem følger opp etter utskrivning fra døgnbehandling?",
     "Hva er hovedforløp 2?",
 ]
-# The project's own Rasa rule turn (greeting: NLU, a rule, a template; no custom action).
-RULE_TURN = "hei"
 ANSWER_GOAL = 1.5  # issue 15: an answer turn costs at most this many rule turns, p50
+CLIENTS = 10  # issue 16: answer-turn throughput at 10 concurrent clients >= 0.8x Rasa's rule turns
+THROUGHPUT_GOAL = 0.8
+MEMORY_GOAL_GB = 3.0  # issue 16: the whole default stack
 
 DESCRIPTIONS = [
     "Mann med schizofreni i mange år som injiserer amfetamin daglig, bostedsløs, to barn.",
@@ -94,6 +96,40 @@ def _answer_and_rule_turns(stack: Stack, turns: int) -> tuple[list[float], list[
                 rules.append(rule_ms)
                 answered += any(m.get("sources") for m in reply.json()["messages"])
     return answers, rules, answered
+
+
+def answer_and_rule_throughput(stack: Stack, clients: int, turns_per_client: int) -> tuple[float, float]:
+    """Turns per second at `clients` concurrent clients: answer turns through the gateway (a new
+    question each) and the project's Rasa on its rule turn ('hei', REST webhook), measured in
+    alternating rounds so other load hits both alike."""
+    questions = eval_questions()
+    rasa_url = stack.env["RASA_URL"].split(",")[0]
+    answers: list[float] = []
+    rules: list[float] = []
+    with httpx.Client(base_url=rasa_url, timeout=60, limits=httpx.Limits(max_connections=clients)) as rasa:
+        for round_ in range(2):
+
+            def answer(client: int, turn: int, round_: int = round_) -> None:
+                question = questions[
+                    (round_ * clients * turns_per_client + client * turns_per_client + turn) % len(questions)
+                ]
+                stack.chat(f"throughput-{client}", question).raise_for_status()
+
+            def rule(client: int, turn: int) -> None:
+                body = {"sender": f"throughput-rule-{client}", "message": RULE_TURN}
+                rasa.post("/webhooks/rest/webhook", json=body).raise_for_status()
+
+            rules.append(throughput(rule, clients, turns_per_client))
+            answers.append(throughput(answer, clients, turns_per_client))
+    return float(np.mean(answers)), float(np.mean(rules))
+
+
+def print_memory(stack: Stack) -> None:
+    """Each process's resident memory and the whole stack's."""
+    rss = rss_by_process(stack)
+    for name, size in rss.items():
+        print(f"memory (RSS) {name:<21} {size / 1e9:7.2f} GB")
+    print(f"memory (RSS) whole stack          {sum(rss.values()) / 1e9:7.2f} GB (goal <= {MEMORY_GOAL_GB} GB)")
 
 
 def _widget(stack: Stack, samples: int) -> dict[str, list[float]]:
@@ -175,7 +211,7 @@ def main() -> None:
     retrieval = _time(lambda: engine.ask(next(cycle)), args.turns)
 
     with tempfile.TemporaryDirectory() as logs, BotConnectorCloud() as cloud:
-        stack = start_stack(Path(logs), cloud.settings_env())
+        stack = start_stack(Path(logs), cloud.settings_env() | UNLIMITED)
         try:
             for message in MESSAGES:  # warm up every code path once
                 stack.chat("bench-warmup", message)
@@ -199,6 +235,8 @@ def main() -> None:
             )
             teams = _teams(stack, cloud, args.turns)
             widget = _widget(stack, samples=10)
+            answer_rate, rule_rate = answer_and_rule_throughput(stack, CLIENTS, turns_per_client=10)
+            print_memory(stack)
         finally:
             stack.stop()
 
@@ -216,6 +254,8 @@ def main() -> None:
     print(f"widget first paint (10 loads)      {_percentiles(widget['paint'])}")
     print(f"widget message round-trip (10)     {_percentiles(widget['round_trip'])}")
     print(f"escalation: advisor reply shown    {_percentiles(widget['escalation'])}")
+    print(f"throughput, {CLIENTS} clients: answer turns {answer_rate:6.1f}/s, Rasa rule turns {rule_rate:6.1f}/s")
+    print(f"answer / rule throughput           {answer_rate / rule_rate:7.2f}x (goal >= {THROUGHPUT_GOAL}x)")
 
 
 if __name__ == "__main__":

@@ -18,9 +18,9 @@ from api.main import create_app
 from api.settings import Settings
 from api.upstream import RasaGateway
 from api.wiring import conversation
+from devstack.services import PostgresServer, RedisServer, free_port
 from knowledge.pipeline import KnowledgePipeline
 from tests.api.conftest import RasaHandler, closed_port_url
-from tests.scale.servers import PostgresServer, RedisServer, free_port
 
 
 @pytest.fixture(scope="session")

@@ -9,10 +9,10 @@ from sqlalchemy import create_engine, text
 
 from api.retention import purge
 from api.settings import Settings
+from devstack.services import PostgresServer
 from store.database import make_engine, migrate, session_factory
 from store.models import utcnow
 from store.retention import Purged
-from tests.scale.servers import PostgresServer
 from tests.store.records import add_case, add_feedback
 
 # Rasa 3.6's SQLTrackerStore.SQLEvent table, as Rasa creates it in PostgreSQL.

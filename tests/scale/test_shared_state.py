@@ -14,12 +14,12 @@ from typing import Any
 import httpx
 import pytest
 
+from devstack.services import PostgresServer, RedisServer
 from store.advisors import AdvisorStore
 from store.cases import CaseStore
 from store.database import make_engine, session_factory
 from tests.api.conftest import closed_port_url, healthy_rasa
 from tests.scale.conftest import Gateway, GatewayFactory
-from tests.scale.servers import PostgresServer, RedisServer
 
 BOT_REPLY = [{"text": "Hei! Hva lurer du på?"}]
 

@@ -15,6 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import uvicorn
 from fastapi.testclient import TestClient
+from sqlalchemy.exc import OperationalError
 
 from api.errors import ThrottledTracebacks
 from api.main import create_app
@@ -25,6 +26,7 @@ from tests.api.conftest import conversation_headers
 JSON = {"Content-Type": "application/json"}
 INVALID_TEXT = "Teksten har ugyldige tegn. Skriv den på nytt."
 INTERNAL_ERROR = "Noe gikk galt hos oss. Prøv igjen om litt."
+DATABASE_DOWN = "Databasen vår svarer ikke akkurat nå. Prøv igjen om litt."
 GIVE_UP_SECONDS = 5.0  # the old code took minutes for a 5,000-letter word
 
 
@@ -168,7 +170,11 @@ def live_gateway(settings: Settings, engine: KnowledgePipeline) -> Iterator[tupl
     async def fail() -> None:
         raise RuntimeError("provoked")
 
+    async def database_down() -> None:
+        raise OperationalError("SELECT 1", {}, ConnectionRefusedError("connection refused"))
+
     app.add_api_route("/test/fail", fail)
+    app.add_api_route("/test/database-down", database_down)
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
@@ -194,6 +200,14 @@ def test_connection_still_works_after_an_internal_error(live_gateway: tuple[str,
     answered = connection.getresponse()
     assert answered.status == 200 and json.loads(answered.read())["sources"]
     assert connection.sock is kept  # the same connection, not a new one opened behind the scenes
+    connection.close()
+
+
+def test_database_outage_is_a_503_with_a_norwegian_reason_not_a_500(live_gateway: tuple[str, int]) -> None:
+    connection = http.client.HTTPConnection(*live_gateway, timeout=10)
+    connection.request("GET", "/test/database-down")
+    failed = connection.getresponse()
+    assert (failed.status, json.loads(failed.read())) == (503, {"detail": DATABASE_DOWN})
     connection.close()
 
 

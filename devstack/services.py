@@ -1,6 +1,6 @@
-"""Real Redis and PostgreSQL servers for the scale tests, on free ports in a temporary folder.
-CI has none running, so Debian's packages are installed when missing (as root, with apt-get);
-PostgreSQL refuses to run as root, so there it runs as the `postgres` system user."""
+"""Real Redis, PostgreSQL and nginx servers for the scaled profile (`make run-scaled`) and its tests,
+on free ports. CI has none running, so Debian's packages are installed when missing (as root, with
+apt-get); PostgreSQL refuses to run as root, so there it runs as the `postgres` system user."""
 
 from __future__ import annotations
 
@@ -87,19 +87,22 @@ class RedisServer:
 
 
 class PostgresServer:
-    """A throw-away PostgreSQL cluster (no fsync) that hands out one fresh database per test."""
+    """A PostgreSQL cluster that hands out one fresh database per test: throw-away (no fsync) in a
+    temporary folder, or kept in `folder` (created on first use) for the scaled profile."""
 
-    def __init__(self) -> None:
+    def __init__(self, folder: Path | None = None) -> None:
         self.postgres = installed("postgres", "postgresql", (POSTGRES_BIN,))
         self.initdb = installed("initdb", "postgresql", (POSTGRES_BIN, self.postgres.parent))
         self.port = free_port()
-        self.folder = Path(tempfile.mkdtemp(prefix="rop-postgres-"))
+        self.durable = folder is not None
+        self.folder = folder or Path(tempfile.mkdtemp(prefix="rop-postgres-"))
+        self.folder.mkdir(parents=True, exist_ok=True)
         self._user = pwd.getpwnam("postgres") if os.geteuid() == 0 else None
         if self._user:
             os.chown(self.folder, self._user.pw_uid, self._user.pw_gid)
-        self._run(
-            [str(self.initdb), "-D", str(self.folder / "data"), "-U", "rop", "--auth=trust", "-E", "UTF8", "--no-sync"]
-        )
+        if not (self.folder / "data" / "PG_VERSION").exists():
+            initdb = [str(self.initdb), "-D", str(self.folder / "data"), "-U", "rop", "--auth=trust", "-E", "UTF8"]
+            self._run(initdb if self.durable else [*initdb, "--no-sync"])
         self._process: subprocess.Popen[bytes] | None = None
         self._databases = 0
 
@@ -107,7 +110,9 @@ class PostgresServer:
         return f"postgresql+psycopg://rop@127.0.0.1:{self.port}/{database}"
 
     def start(self) -> None:
-        settings = ["-c", "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c", "full_page_writes=off"]
+        settings = ["-c", "listen_addresses=127.0.0.1"]
+        if not self.durable:
+            settings += ["-c", "fsync=off", "-c", "full_page_writes=off"]
         command = [str(self.postgres), "-D", str(self.folder / "data"), "-p", str(self.port), "-k", str(self.folder)]
         self._process = self._popen([*command, *settings])
         _wait_until(lambda: psycopg.connect(self._dsn("postgres")).close(), "postgres", self._process)
@@ -121,12 +126,13 @@ class PostgresServer:
     def remove(self) -> None:
         shutil.rmtree(self.folder, ignore_errors=True)
 
-    def new_database(self) -> str:
-        """The URL of a new, empty database."""
+    def new_database(self, name: str = "") -> str:
+        """The URL of a new, empty database (or of `name`, created if missing)."""
         self._databases += 1
-        name = f"rop_{os.getpid()}_{self._databases}"
+        name = name or f"rop_{os.getpid()}_{self._databases}"
         with psycopg.connect(self._dsn("postgres"), autocommit=True) as connection:
-            connection.execute(f'CREATE DATABASE "{name}"')
+            if not connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone():
+                connection.execute(f'CREATE DATABASE "{name}"')
         return self.url(name)
 
     def _dsn(self, database: str) -> str:
