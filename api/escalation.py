@@ -58,6 +58,11 @@ class Escalation:
         """The sender's waiting or open case: while there is one, the bot stays quiet."""
         return await run_in_threadpool(self._cases.active, sender)
 
+    async def active_for_user(self, channel: str, user_id: str, tenant: str) -> Case | None:
+        """A channel user's waiting or open case by the user id its conversation reference holds
+        (a Teams case begun in a group chat or channel), for the messages of the user's 1:1 chat."""
+        return await run_in_threadpool(self._cases.active_for_user, channel, user_id, tenant)
+
     async def open(
         self,
         sender: str,

@@ -28,6 +28,20 @@ class CaseStore:
         """The sender's most recent case in any state."""
         return self._newest(sender, STATUSES)
 
+    def active_for_user(self, channel: str, user_id: str, tenant: str) -> Case | None:
+        """The newest waiting or open case of this channel whose conversation reference names this
+        user of this tenant: only a case begun in a Teams group chat or channel keeps the user's id
+        (`user.id`), so the user's 1:1 chat, where the advisor answers, can reach it."""
+        reference = Case.conversation
+        with self._sessions() as session:
+            query = select(Case).where(
+                Case.channel == channel,
+                Case.status.in_(ACTIVE),
+                reference[("user", "id")].as_string() == user_id,
+                reference[("conversation", "tenantId")].as_string() == tenant,
+            )
+            return session.scalars(query.order_by(Case.id.desc())).first()
+
     def _newest(self, sender: str, statuses: Sequence[str]) -> Case | None:
         """The sender's newest case in one of `statuses`, with its transcript."""
         with self._sessions() as session:

@@ -6,7 +6,8 @@ holds only what a proactive advisor reply needs: the connector host, the convers
 bot's own account; no user name or e-mail. An advisor's words are for the one user who asked,
 so a case begun in a group chat or channel is answered in that user's 1:1 chat with the bot:
 for that reference only, the user's Teams id (`29:...`, which Teams needs to open the chat) is
-stored too, and goes with the case.
+stored too, and goes with the case. What the user writes in the 1:1 chat while that case is
+waiting or open goes to it, as if typed in the group; once it is closed, the chat is theirs again.
 """
 
 from __future__ import annotations
@@ -147,14 +148,16 @@ class TeamsBot:
             await self._on_message(activity, activity.text)
         elif activity.type == "conversationUpdate":
             if any(member.id == activity.recipient.id for member in activity.members_added):
-                await self._turn(activity, "/greet")  # the bot was just added: introduce itself
+                # The bot was just added: introduce itself.
+                await self._turn(activity, sender_for(activity, self._secret), "/greet")
         elif activity.type == "invoke":
             return await self._on_invoke(activity)
         return None
 
     async def _on_message(self, activity: Activity, typed: str | None) -> None:
         text = user_text(typed)
-        language = await self._conversation.languages.of(sender_for(activity, self._secret))
+        sender = await self._writer(activity)
+        language = await self._conversation.languages.of(sender)
         if not text:
             await self._reply(activity, [ChatMessage(text=localized(TEXT_ONLY, language))], language)
             return
@@ -164,7 +167,25 @@ class TeamsBot:
             await self._reply(activity, [ChatMessage(text=refusal(error, language))], language)
             return
         await self._send(activity, {"type": "typing"})
-        await self._turn(activity, text)
+        await self._turn(activity, sender, text)
+
+    async def _writer(self, activity: Activity) -> str:
+        """Whose conversation a typed message belongs to: in a user's 1:1 chat, that of their waiting
+        or open case begun in a group chat or channel (its advisor answers in this chat), found by the
+        user's Teams id and tenant; otherwise, or if the database cannot say, this chat's own. A case
+        of the 1:1 chat's own comes first."""
+        own = sender_for(activity, self._secret)
+        tenant = tenant_of(activity)
+        if shared(activity) or not tenant:
+            return own
+        try:
+            case = await self._escalation.active_for_user(CHANNEL, activity.from_.id, tenant)
+            if case is None or await self._escalation.active(own) is not None:
+                return own
+        except SQLAlchemyError as error:  # the chat still answers, as the user's own
+            logger.warning("group case not checked (database): %s", error)
+            return own
+        return case.sender
 
     async def _on_invoke(self, activity: Activity) -> InvokeResponse:
         """Teams' own 👍/👎 under an answer; other invokes are not used by this bot."""
@@ -175,14 +196,14 @@ class TeamsBot:
             if reaction in FEEDBACK:
                 # Only the rating is kept, like the widget's thumbs: a typed comment can hold
                 # patient details and is not stored.
-                await self._turn(activity, FEEDBACK[reaction])
+                await self._turn(activity, sender_for(activity, self._secret), FEEDBACK[reaction])
                 return InvokeResponse(200, {})
             return InvokeResponse(400, {"error": "unknown reaction"})
         return InvokeResponse(501, {"error": f"invoke {activity.name!r} is not handled"})
 
-    async def _turn(self, activity: Activity, text: str) -> None:
-        """One chat turn (masking, crisis check, rate limit, case or Rasa) and its replies to Teams."""
-        sender = sender_for(activity, self._secret)
+    async def _turn(self, activity: Activity, sender: str, text: str) -> None:
+        """One chat turn of `sender` (masking, crisis check, rate limit, case or Rasa), answered in
+        the activity's conversation."""
         problem = ""
         may_open = shared(activity) and await self._has_case(sender) is False
         try:

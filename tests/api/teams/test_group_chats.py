@@ -146,3 +146,106 @@ def test_group_chat_connector_refusing_the_private_chat_is_logged_and_the_reply_
     assert [m.text for m in cases.get(case.id).messages][-1] == "Svar som ikke kom fram"
     reply_as_advisor(client, advisor, case, "Nytt forsøk")  # the connector accepts again: nothing was left broken
     assert said_in(cloud, cloud.private_chat(kari["from"]["id"]), since) == ["Nytt forsøk"]
+
+
+def private_message(cloud: BotConnectorCloud, user: dict[str, str], text: str, **changes: Any) -> dict[str, Any]:
+    """What `user` types in their 1:1 chat with the bot (the chat the advisor's replies open)."""
+    activity = cloud.activity("message_personal", text=text, **{"from": user}, **changes)
+    activity["conversation"] = {**activity["conversation"], "id": cloud.private_chat(user["id"])}
+    return activity
+
+
+def group_case(client: TestClient, cloud: BotConnectorCloud) -> tuple[dict[str, Any], Any]:
+    """Kari asks for an advisor in the group chat: her (only) case."""
+    kari = cloud.activity(GROUP)
+    send(client, cloud, kari)
+    (case,) = client.app.state.cases.list()  # type: ignore[attr-defined]
+    return kari, case
+
+
+def console_lines(client: TestClient, case_id: int) -> list[tuple[str, str]]:
+    """The case's transcript as an advisor's console reads it."""
+    _, token = client.app.state.advisors.add("per")  # type: ignore[attr-defined]
+    response = client.get(f"/api/advisor/cases/{case_id}", headers={"Authorization": f"Bearer {token}"})
+    return [(line["role"], line["text"]) for line in response.json()["messages"]]
+
+
+def test_group_case_a_answers_in_her_private_chat_and_it_reaches_her_case_not_the_group_or_the_bot(
+    client: TestClient, cloud: BotConnectorCloud
+) -> None:
+    kari, case = group_case(client, cloud)
+    since = len(cloud.sent)
+    send(client, cloud, private_message(cloud, kari["from"], "Takk. Det gjelder en bruker på avrusning."))
+
+    assert console_lines(client, case.id)[-1] == ("worker", "Takk. Det gjelder en bruker på avrusning.")
+    (ack,) = said_in(cloud, cloud.private_chat(kari["from"]["id"]), since)
+    assert ack.startswith("Meldingen er lagt til saken din.")  # the case's answer, not Rasa's (down here)
+    assert said_in(cloud, kari["conversation"]["id"], since) == []
+    assert len(client.app.state.cases.list()) == 1  # type: ignore[attr-defined]
+
+
+def test_group_case_b_in_his_own_private_chat_or_in_hers_does_not_reach_a_case(
+    client: TestClient, cloud: BotConnectorCloud
+) -> None:
+    kari, case = group_case(client, cloud)
+    before = console_lines(client, case.id)
+    ola_own = private_message(cloud, OLA, "Hvem har ansvaret for individuell plan?", id="1763626390000")
+    ola_in_karis = {
+        **ola_own,
+        "conversation": {**ola_own["conversation"], "id": cloud.private_chat(kari["from"]["id"])},
+    }
+    for activity in (ola_own, ola_in_karis):
+        since = len(cloud.sent)
+        send(client, cloud, activity)
+        assert said_in(cloud, activity["conversation"]["id"], since) == [UNAVAILABLE]  # the bot's, Rasa being down
+
+    assert client.app.state.cases.get(case.id).messages[-1].text == before[-1][1]  # type: ignore[attr-defined]
+    cases = client.app.state.cases  # type: ignore[attr-defined]
+    assert cases.active_for_user("teams", kari["from"]["id"], "another-tenant") is None
+    assert cases.active_for_user("teams", kari["from"]["id"], kari["conversation"]["tenantId"]).id == case.id
+
+
+def test_group_case_closed_then_her_private_chat_message_goes_to_the_bot_again(
+    client: TestClient, cloud: BotConnectorCloud
+) -> None:
+    kari, case = group_case(client, cloud)
+    run(client, client.app.state.escalation.close, case)  # type: ignore[attr-defined]
+    closed = [m.text for m in client.app.state.cases.get(case.id).messages]  # type: ignore[attr-defined]
+    since = len(cloud.sent)
+    send(client, cloud, private_message(cloud, kari["from"], "Hvem har ansvaret for individuell plan?"))
+
+    assert said_in(cloud, cloud.private_chat(kari["from"]["id"]), since) == [UNAVAILABLE]
+    assert [m.text for m in client.app.state.cases.get(case.id).messages] == closed  # type: ignore[attr-defined]
+
+
+def test_group_case_emergency_in_her_private_chat_gets_113_first_and_reaches_her_case(
+    client: TestClient, cloud: BotConnectorCloud
+) -> None:
+    kari, case = group_case(client, cloud)
+    since = len(cloud.sent)
+    send(client, cloud, private_message(cloud, kari["from"], "Han har tatt en overdose og puster ikke"))
+
+    first, *_ = [
+        s.activity for s in cloud.messages(since) if s.conversation_id == cloud.private_chat(kari["from"]["id"])
+    ]
+    card = json.dumps(first, ensure_ascii=False)  # a card: the advisor button comes with it
+    assert "113" in card and "116 117" in card
+    assert console_lines(client, case.id)[-1] == ("worker", "Han har tatt en overdose og puster ikke")
+    assert said_in(cloud, kari["conversation"]["id"], since) == []
+
+
+def test_group_case_and_a_case_of_her_private_chat_her_private_message_goes_to_the_private_chats_case(
+    client: TestClient, cloud: BotConnectorCloud
+) -> None:
+    click = cloud.activity("message_back_click")  # Kari asks for an advisor in her 1:1 chat first
+    send(client, cloud, click)
+    group_request = cloud.activity(GROUP)
+    send(client, cloud, group_request)
+    cases = client.app.state.cases  # type: ignore[attr-defined]
+    private_case, group_case_ = cases.list()
+    assert "user" in group_case_.conversation and "user" not in private_case.conversation
+
+    mine = private_message(cloud, click["from"], "Gjelder saken fra i går.")
+    send(client, cloud, {**mine, "conversation": click["conversation"]})
+    assert console_lines(client, private_case.id)[-1] == ("worker", "Gjelder saken fra i går.")
+    assert "Gjelder saken fra i går." not in [m.text for m in cases.get(group_case_.id).messages]
