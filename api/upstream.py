@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -11,9 +12,18 @@ import httpx
 
 from api.replicas import Replicas
 from api.schemas import Button, ChatMessage, SourceOut
-from contract.language import LANGUAGE_METADATA, Language, as_language
+from contract.language import LANGUAGE_ENTITY, LANGUAGE_METADATA, Language, as_language
 from contract.nynorsk import localized
-from contract.payloads import ADVISOR_TITLE, REFUSED, REQUEST_ADVISOR, intent_of, is_payload
+from contract.payloads import (
+    ADVISOR_TITLE,
+    FAQ,
+    REFUSED,
+    REQUEST_ADVISOR,
+    intent_of,
+    is_payload,
+    with_entity,
+    without_entity,
+)
 
 READY_CACHE_SECONDS = 2.0  # a healthy answer is trusted this long; failures are re-checked at once
 ADVISOR_BUTTON = Button(title=ADVISOR_TITLE, payload=REQUEST_ADVISOR)
@@ -37,16 +47,18 @@ def no_reply(language: Language) -> ChatMessage:
 class Turn:
     """The bot's messages for one user message, and the reason if the bot handed over to an
     advisor (action_handoff_advisor sends it as a custom payload); `refused` when the answer
-    action found nothing in the guidelines."""
+    action found nothing in the guidelines, `faq` when the reply was one of the FAQ answers."""
 
     messages: list[ChatMessage]
     handoff: str | None = None
     refused: bool = False
+    faq: bool = False
 
     @property
     def answered(self) -> bool:
-        """Whether the bot answered a question from the guidelines (its answer cites sources)."""
-        return any(m.sources for m in self.messages)
+        """Whether the bot answered a question from the guidelines: its answer cites sources, or
+        it is one of the FAQ answers."""
+        return self.faq or any(m.sources for m in self.messages)
 
 
 class UpstreamUnavailable(RuntimeError):
@@ -132,6 +144,9 @@ class RasaGateway:
         """Run one turn through Rasa (NLU, dialogue, actions) and return the bot's messages;
         `metadata` reaches the actions with the message (see contract.payloads.SAFETY_METADATA)."""
         await self.ensure_ready()
+        language = (metadata or {}).get(LANGUAGE_METADATA)
+        if language and is_payload(message):  # a button first in the conversation must not start it in bokmål
+            message = with_entity(message, LANGUAGE_ENTITY, language)
         body: dict[str, Any] = {"sender": sender, "message": message}
         if metadata:
             body["metadata"] = metadata
@@ -198,13 +213,21 @@ def transcript_lines(events: list[dict[str, Any]]) -> list[tuple[str, str]]:
         if event.get("event") == "bot" and text:
             lines.append(("bot", text))
             buttons = (event.get("data") or {}).get("buttons") or []
-            offered = {b.get("payload", ""): b.get("title", "") for b in buttons if isinstance(b, dict)}
+            offered = {button_key(b.get("payload", "")): b.get("title", "") for b in buttons if isinstance(b, dict)}
         elif event.get("event") == "user" and text:
             if is_payload(text):
-                intent = intent_of(text)
-                text = f"[{offered[text]}]" if text in offered else PAYLOAD_LABELS.get(intent, f"[valg: {intent}]")
+                key, intent = button_key(text), intent_of(text)
+                text = f"[{offered[key]}]" if key in offered else PAYLOAD_LABELS.get(intent, f"[valg: {intent}]")
             lines.append(("worker", text))
     return lines
+
+
+def button_key(payload: str) -> str:
+    """A payload as a key to its button: the same intent and entities however the JSON is spaced,
+    without the language entity the gateway adds (see RasaGateway.send)."""
+    with contextlib.suppress(ValueError):
+        return without_entity(payload, LANGUAGE_ENTITY)
+    return payload
 
 
 def to_turn(raw: list[dict[str, Any]]) -> Turn:
@@ -214,7 +237,7 @@ def to_turn(raw: list[dict[str, Any]]) -> Turn:
     payload carrying `sources` belongs to the text message before it.
     """
     messages: list[ChatMessage] = []
-    handoff, refused = None, False
+    handoff, refused, faq = None, False, False
     for entry in raw:
         custom = entry.get("custom") or {}
         if "text" in entry:
@@ -225,4 +248,5 @@ def to_turn(raw: list[dict[str, Any]]) -> Turn:
         if custom.get("handoff"):
             handoff = str(custom["handoff"])
         refused = refused or bool(custom.get(REFUSED))
-    return Turn(messages, handoff, refused)
+        faq = faq or bool(custom.get(FAQ))
+    return Turn(messages, handoff, refused, faq)

@@ -17,6 +17,8 @@ from typing import Literal, get_args
 Language = Literal["nb", "nn"]
 LANGUAGES: tuple[Language, ...] = get_args(Language)
 LANGUAGE_METADATA = "language"
+# The entity (and slot) that carries it inside Rasa (bot.components.language; payloads: api.upstream).
+LANGUAGE_ENTITY = "language"
 
 # Everyday words only nynorsk writes so (as a whole word), and their bokmål counterparts.
 _NYNORSK_WORDS = """

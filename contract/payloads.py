@@ -31,6 +31,8 @@ CHANNEL_METADATA = "channel"
 # The custom payload key the answer action sends with "not in the guidelines", so the gateway can
 # count the question as refused for the insights page.
 REFUSED = "refused"
+# The custom payload key of the FAQ answers (data/nlu/faq.yml), so the gateway counts them as answered.
+FAQ = "faq"
 
 
 def payload(intent: str, entities: Mapping[str, str] | None = None) -> str:
@@ -56,6 +58,25 @@ def correct_referral(slot: str) -> str:
 def intent_of(text: str) -> str:
     """The intent name of a payload ("/inform{...}" -> "inform")."""
     return text.removeprefix(PREFIX).split("{", 1)[0]
+
+
+def _parsed(text: str) -> tuple[str, dict[str, str]]:
+    """A payload's intent and entities (ValueError if its JSON is broken)."""
+    intent, brace, entities = text.removeprefix(PREFIX).partition("{")
+    return intent, (json.loads(brace + entities) if brace else {})
+
+
+def with_entity(text: str, name: str, value: str) -> str:
+    """The payload `text` with one more entity: Rasa runs no NLU on a payload, so a slot that NLU
+    would fill from the message's metadata hears it only this way."""
+    intent, entities = _parsed(text)
+    return payload(intent, {**entities, name: value})
+
+
+def without_entity(text: str, name: str) -> str:
+    """The payload as its button sent it, without an entity `with_entity` added."""
+    intent, entities = _parsed(text)
+    return payload(intent, {key: value for key, value in entities.items() if key != name})
 
 
 def is_payload(text: str) -> bool:

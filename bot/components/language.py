@@ -18,9 +18,7 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import ENTITIES, METADATA, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from contract.language import LANGUAGE_METADATA, as_language
-
-ENTITY = "language"
+from contract.language import LANGUAGE_ENTITY, LANGUAGE_METADATA, as_language
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=False)
@@ -47,6 +45,6 @@ class LanguageExtractor(GraphComponent):
             language = as_language((message.get(METADATA) or {}).get(LANGUAGE_METADATA))
             if language is None:
                 continue
-            entity = {"entity": ENTITY, "value": language, "start": 0, "end": len(message.get(TEXT) or "")}
+            entity = {"entity": LANGUAGE_ENTITY, "value": language, "start": 0, "end": len(message.get(TEXT) or "")}
             message.set(ENTITIES, [*message.get(ENTITIES, []), {**entity, "extractor": self._name}], add_to_output=True)
         return messages

@@ -184,6 +184,7 @@ def test_case_transcript_shows_button_titles_and_labels_instead_of_raw_payloads(
             "data": {"buttons": [{"title": "Langvarige", "payload": '/inform{"duration":"long"}'}]},
         },
         {"event": "user", "text": '/inform{"duration":"long"}'},
+        {"event": "user", "text": '/inform{"duration": "long", "language": "nn"}'},
         {"event": "user", "text": '/crisis{"crisis_kind": "suicide"}'},
         {"event": "user", "text": "/request_advisor"},
         {"event": "action", "name": "action_listen"},
@@ -192,6 +193,7 @@ def test_case_transcript_shows_button_titles_and_labels_instead_of_raw_payloads(
         ("worker", "Jeg har en bruker med psykose"),
         ("bot", "Hvor lenge?"),
         ("worker", "[Langvarige]"),
+        ("worker", "[Langvarige]"),  # the same click in a nynorsk conversation (the gateway adds the language)
         ("worker", "[melding om akutt fare – ordlyden er ikke lagret]"),
         ("worker", "[ba om en rådgiver]"),
     ]

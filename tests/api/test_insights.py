@@ -12,6 +12,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import httpx
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
@@ -247,6 +248,30 @@ def test_an_answer_with_sources_counts_as_answered(
     assert chat(client, "Hvem har ansvaret for individuell plan?").status_code == 200
     wait_for(lambda: sum(r["answered"] for r in client.get("/api/insights", headers=editor).json()["weeks"]) == 1)
     assert client.get("/api/insights", headers=editor).json()["unanswered"] == []
+
+
+def test_a_faq_answer_counts_as_answered_and_small_talk_as_neither(
+    client_with_rasa: Callable[..., TestClient], editor: dict[str, str]
+) -> None:
+    faq = [{"text": "IP (individuell plan) er planen ...\nKilde: ROP-retningslinjen"}, {"custom": {"faq": True}}]
+    replies = iter([faq, [{"text": "Hei! Hva lurer du på?"}]])
+    handler = healthy_rasa([])
+
+    def rasa(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/webhooks/rest/webhook":
+            return httpx.Response(200, json=next(replies))
+        return handler(request)
+
+    client = client_with_rasa(rasa)
+    assert chat(client, "hva er en IP").status_code == 200
+    assert chat(client, "hei").status_code == 200
+
+    def weeks() -> list[dict[str, Any]]:
+        return client.get("/api/insights", headers=editor).json()["weeks"]  # type: ignore[no-any-return]
+
+    wait_for(lambda: sum(r["answered"] for r in weeks()) == 1)
+    time.sleep(0.3)  # the greeting, noted in the background too if at all
+    assert sum(r["answered"] + r["refused"] for r in weeks()) == 1
 
 
 @pytest.fixture(scope="module")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 
+import httpx
 import pytest
 from fastapi.testclient import TestClient
 
@@ -12,6 +13,8 @@ from api.main import create_app
 from api.schemas import ChatMessage, SourceOut
 from api.settings import Settings
 from api.teams.cards import activity_for
+from api.upstream import RasaGateway
+from api.wiring import conversation
 from knowledge.pipeline import KnowledgePipeline
 from tests.api.conftest import chat, conversation_headers, recording_rasa
 
@@ -99,3 +102,25 @@ def test_language_setting_reads_nn_and_survives_a_locale_list(monkeypatch: pytes
     assert Settings(_env_file=None).language == "nn"  # type: ignore[call-arg]
     monkeypatch.setenv("LANGUAGE", "en_US:en")
     assert Settings(_env_file=None).language == "nb"  # type: ignore[call-arg]
+
+
+def test_a_button_first_in_a_nynorsk_deployment_tells_rasa_the_language_in_the_payload(
+    settings: Settings, engine: KnowledgePipeline
+) -> None:
+    """Rasa runs no NLU on a payload, so the metadata alone would leave its language slot empty
+    and its responses in bokmål: the gateway adds the language as the payload's entity."""
+    seen, handler = recording_rasa([{"text": "Ok."}])
+    app = create_app(settings.model_copy(update={"language": "nn"}), engine=engine)
+    with TestClient(app) as client:
+        app.state.gateway = RasaGateway(
+            httpx.AsyncClient(transport=httpx.MockTransport(handler)), settings.rasa_url, "token", settings.actions_url
+        )
+        app.state.conversation = conversation(app.state)
+        assert chat(client, "/request_advisor").status_code == 200
+        assert chat(client, "Hvem har ansvaret for bolig? Jeg vet ikke hvem jeg skal spørre").status_code == 200
+        assert chat(client, '/inform{"severity": "mild"}').status_code == 200
+    assert [message["message"] for message in seen] == [
+        '/request_advisor{"language": "nn"}',
+        "Hvem har ansvaret for bolig? Jeg vet ikke hvem jeg skal spørre",
+        '/inform{"severity": "mild", "language": "nb"}',
+    ]

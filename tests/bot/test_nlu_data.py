@@ -97,3 +97,10 @@ def test_generated_domain_terms_match_the_guidelines_and_knowledge_files() -> No
     lookup = yaml.safe_load((PROJECT_ROOT / "data" / "nlu" / "domain_terms.yml").read_text(encoding="utf-8"))
     written = [line[2:] for line in lookup["nlu"][0]["examples"].splitlines()]
     assert written == module.domain_terms(SHARED), "run: .venv/bin/python scripts/build_domain_terms.py"
+
+
+def test_every_faq_answer_is_marked_so_the_insights_page_counts_it_as_answered() -> None:
+    responses = yaml.safe_load((PROJECT_ROOT / "data" / "nlu" / "faq.yml").read_text(encoding="utf-8"))["responses"]
+    variations = [(name, variation) for name, found in responses.items() for variation in found]
+    assert len(variations) >= 28 and all(name.startswith("utter_faq/") for name, _ in variations)
+    assert [name for name, variation in variations if variation.get("custom") != {"faq": True}] == []
