@@ -1,5 +1,6 @@
 """Tables. Texts are stored masked (api.privacy); nothing else about the worker is kept but
-the channel's conversation id, which is needed to deliver the advisor's reply."""
+the channel's conversation reference, which is needed to deliver the advisor's reply (for a Teams
+case begun in a group chat or channel also the user's Teams id, to open their private chat)."""
 
 from __future__ import annotations
 
