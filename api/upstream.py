@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
+import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
@@ -198,8 +199,8 @@ PAYLOAD_LABELS = {
     "crisis": "[melding om akutt fare – ordlyden er ikke lagret]",
     "clinical_question": "[spørsmål om medisiner eller diagnose]",
     "request_advisor": "[ba om en rådgiver]",
-    "feedback_positive": "[👍]",
-    "feedback_negative": "[👎]",
+    "feedback_positive": "[svaret var nyttig]",  # words, not emoji: a console without an emoji font shows boxes
+    "feedback_negative": "[svaret var ikke nyttig]",
     "greet": "[startet samtalen]",
 }
 
@@ -212,14 +213,19 @@ def transcript_lines(events: list[dict[str, Any]]) -> list[tuple[str, str]]:
         text = event.get("text")
         if event.get("event") == "bot" and text:
             lines.append(("bot", text))
-            buttons = (event.get("data") or {}).get("buttons") or []
-            offered = {button_key(b.get("payload", "")): b.get("title", "") for b in buttons if isinstance(b, dict)}
+            buttons = [b for b in (event.get("data") or {}).get("buttons") or [] if isinstance(b, dict)]
+            offered = {button_key(b.get("payload", "")): wordy(b.get("title", "")) for b in buttons}
         elif event.get("event") == "user" and text:
             if is_payload(text):
                 key, intent = button_key(text), intent_of(text)
                 text = f"[{offered[key]}]" if key in offered else PAYLOAD_LABELS.get(intent, f"[valg: {intent}]")
             lines.append(("worker", text))
     return lines
+
+
+def wordy(title: str) -> str:
+    """A button's title without its emoji (👍 Nyttig -> Nyttig): the console may have no emoji font."""
+    return "".join(char for char in title if unicodedata.category(char) != "So").strip() or title
 
 
 def button_key(payload: str) -> str:

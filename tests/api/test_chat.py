@@ -181,12 +181,18 @@ def test_case_transcript_shows_button_titles_and_labels_instead_of_raw_payloads(
         {
             "event": "bot",
             "text": "Hvor lenge?",
-            "data": {"buttons": [{"title": "Langvarige", "payload": '/inform{"duration":"long"}'}]},
+            "data": {
+                "buttons": [
+                    {"title": "Langvarige", "payload": '/inform{"duration":"long"}'},
+                    {"title": "👎 Ikke nyttig", "payload": "/feedback_negative"},
+                ]
+            },
         },
         {"event": "user", "text": '/inform{"duration":"long"}'},
         {"event": "user", "text": '/inform{"duration": "long", "language": "nn"}'},
         {"event": "user", "text": '/crisis{"crisis_kind": "suicide"}'},
         {"event": "user", "text": "/request_advisor"},
+        {"event": "user", "text": "/feedback_negative"},
         {"event": "action", "name": "action_listen"},
     ]
     assert transcript_lines(events) == [
@@ -196,6 +202,7 @@ def test_case_transcript_shows_button_titles_and_labels_instead_of_raw_payloads(
         ("worker", "[Langvarige]"),  # the same click in a nynorsk conversation (the gateway adds the language)
         ("worker", "[melding om akutt fare – ordlyden er ikke lagret]"),
         ("worker", "[ba om en rådgiver]"),
+        ("worker", "[Ikke nyttig]"),  # the button's words without its emoji: the console may have no emoji font
     ]
 
 
