@@ -159,7 +159,7 @@ def test_emergency_and_dosing_questions_reach_rasa_as_intents_without_the_words(
     chat(client, "Hvor mye metadon skal han ha?", "w1")
     assert seen[0]["message"] == '/crisis{"crisis_kind": "suicide"}'
     assert seen[1]["message"] == "Hvem lager kriseplanen?"
-    assert seen[2]["message"] == "/clinical_question"
+    assert seen[2]["message"] == '/clinical_question{"language": "nb"}'  # the language for Rasa's responses
 
 
 def test_emergency_is_answered_with_113_even_when_rasa_is_down(client: TestClient) -> None:

@@ -13,6 +13,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.escalation import Escalation
+from contract.payloads import intent_of, is_payload
 from tests.api.conftest import chat, conversation_headers
 
 HANDOFF = [
@@ -39,7 +40,7 @@ class RecordingRasa:
             return httpx.Response(200, json={"events": events + [{"event": "bot", "text": "Svar fra boten"}]})
         text = json.loads(request.content)["message"]
         self.received.append(text)
-        if text == "/request_advisor":
+        if is_payload(text) and intent_of(text) == "request_advisor":  # with the gateway's language entity
             return httpx.Response(200, json=HANDOFF)
         return httpx.Response(200, json=[{"recipient_id": "w", "text": "Svar fra boten"}])
 

@@ -109,10 +109,10 @@ def test_the_projects_own_button_payloads_pass_unchanged(
     client = client_with_rasa(recorder)
     for payload in ("/request_advisor", inform("severity", "mild"), '/correct_referral{"referral_slot": "duration"}'):
         assert "stored" not in chat(client, payload).json()  # a click keeps no text
-    assert recorder.sent == [
-        "/request_advisor",
-        '/inform{"severity": "mild"}',
-        '/correct_referral{"referral_slot": "duration"}',
+    assert recorder.sent == [  # as sent, plus the conversation's language for Rasa's responses
+        '/request_advisor{"language": "nb"}',
+        '/inform{"severity": "mild", "language": "nb"}',
+        '/correct_referral{"referral_slot": "duration", "language": "nb"}',
     ]
 
 
